@@ -1,0 +1,163 @@
+/**
+ * Configuration: one table of settings, read once from the environment at start, validated, frozen.
+ * Every problem is reported at once so an operator fixes them in one go. The README's configuration
+ * table is the same list; `test/config.test.ts` checks that the two agree.
+ */
+import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+
+export interface Cidr {
+  readonly address: string;
+  readonly prefix: number;
+  readonly family: 4 | 6;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly cacheDir: string;
+  readonly cacheEnabled: boolean;
+  readonly workers: number;
+  /** `true` allows every address; otherwise only the listed ranges are exempt from the deny list. */
+  readonly allowPrivateOrigins: true | readonly Cidr[];
+  readonly maxDownloadBytes: number;
+  readonly maxRedirects: number;
+  readonly connectTimeoutMs: number;
+  readonly readTimeoutMs: number;
+  readonly fetchTimeoutMs: number;
+  readonly userAgent: string;
+  readonly maxInputPixels: number;
+  readonly maxOutputPixels: number;
+  readonly maxPages: number;
+  readonly processTimeoutS: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Parser<T> = (raw: string) => T | { problem: string };
+
+interface Setting<K extends keyof Config> {
+  readonly env: string;
+  readonly key: K;
+  /** The default as written in the README. */
+  readonly defaultText: string;
+  readonly doc: string;
+  readonly parse: Parser<Config[K]>;
+}
+
+function integer(min: number, max: number): Parser<number> {
+  return (raw) => {
+    if (!/^\d+$/.test(raw.trim())) return { problem: `must be a whole number from ${min} to ${max}` };
+    const value = Number(raw.trim());
+    return value >= min && value <= max ? value : { problem: `must be from ${min} to ${max}` };
+  };
+}
+
+const boolean: Parser<boolean> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (value === 'true' || value === '1' || value === 'yes') return true;
+  if (value === 'false' || value === '0' || value === 'no') return false;
+  return { problem: 'must be true or false' };
+};
+
+function parseCidr(text: string): Cidr | undefined {
+  const [address = '', prefixText, ...rest] = text.trim().split('/');
+  const family = isIP(address);
+  if (rest.length > 0 || (family !== 4 && family !== 6)) return undefined;
+  const max = family === 4 ? 32 : 128;
+  if (prefixText === undefined) return { address, prefix: max, family };
+  if (!/^\d+$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  return prefix <= max ? { address, prefix, family } : undefined;
+}
+
+const allowList: Parser<true | readonly Cidr[]> = (raw) => {
+  const text = raw.trim();
+  if (text === '' || text.toLowerCase() === 'false' || text.toLowerCase() === 'none') return [];
+  if (text.toLowerCase() === 'true') return true;
+  const ranges: Cidr[] = [];
+  for (const part of text.split(',')) {
+    const cidr = parseCidr(part);
+    if (!cidr) return { problem: `'${part.trim()}' is not an IP address or CIDR range (or use true)` };
+    ranges.push(cidr);
+  }
+  return Object.freeze(ranges);
+};
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const defaultWorkers = availableParallelism();
+
+/** Settings in README order. */
+export const settings = [
+  { env: 'PORT', key: 'port', defaultText: '8080', doc: 'TCP port to listen on.', parse: integer(0, 65535) },
+  { env: 'HOST', key: 'host', defaultText: '0.0.0.0', doc: 'Address to listen on.', parse: (raw) => (isIP(raw.trim()) || raw.trim() === 'localhost' ? raw.trim() : { problem: 'must be an IP address or localhost' }) },
+  { env: 'CACHE_DIR', key: 'cacheDir', defaultText: './cache', doc: 'Directory of the on-disk cache (cacache).', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
+  { env: 'CACHE_ENABLED', key: 'cacheEnabled', defaultText: 'true', doc: '`false` serves every request as a miss (for benchmarks).', parse: boolean },
+  { env: 'WORKERS', key: 'workers', defaultText: 'available cores', doc: 'Image worker threads in the pool.', parse: integer(1, 256) },
+  { env: 'ALLOW_PRIVATE_ORIGINS', key: 'allowPrivateOrigins', defaultText: 'none', doc: '`true`, or comma-separated CIDRs exempt from the private/reserved address deny list.', parse: allowList },
+  { env: 'MAX_DOWNLOAD_BYTES', key: 'maxDownloadBytes', defaultText: '104857600', doc: 'Largest origin body accepted, checked while streaming.', parse: integer(1, 2 ** 40) },
+  { env: 'MAX_REDIRECTS', key: 'maxRedirects', defaultText: '10', doc: 'Redirect responses followed before giving up.', parse: integer(0, 50) },
+  { env: 'CONNECT_TIMEOUT_MS', key: 'connectTimeoutMs', defaultText: '5000', doc: 'Origin connect timeout.', parse: integer(1, 600_000) },
+  { env: 'READ_TIMEOUT_MS', key: 'readTimeoutMs', defaultText: '15000', doc: 'Origin idle timeout: waiting for headers, and between body chunks.', parse: integer(1, 600_000) },
+  { env: 'FETCH_TIMEOUT_MS', key: 'fetchTimeoutMs', defaultText: '60000', doc: 'Whole origin download, redirects included.', parse: integer(1, 3_600_000) },
+  { env: 'ORIGIN_USER_AGENT', key: 'userAgent', defaultText: 'Mozilla/5.0 (compatible; pixproxy/0.1; +https://github.com/pixproxy/pixproxy)', doc: 'User-Agent sent to origins.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
+  { env: 'MAX_INPUT_PIXELS', key: 'maxInputPixels', defaultText: '71000000', doc: 'Largest input, width x height of all loaded frames.', parse: integer(1, 2 ** 40) },
+  { env: 'MAX_OUTPUT_PIXELS', key: 'maxOutputPixels', defaultText: '71000000', doc: 'Largest output, checked before resizing.', parse: integer(1, 2 ** 40) },
+  { env: 'MAX_PAGES', key: 'maxPages', defaultText: '256', doc: 'Most pages/frames loaded from one input.', parse: integer(1, 100_000) },
+  { env: 'PROCESS_TIMEOUT_S', key: 'processTimeoutS', defaultText: '10', doc: 'Seconds of image processing per request before it is cancelled.', parse: integer(1, 3600) },
+  { env: 'LOG_LEVEL', key: 'logLevel', defaultText: 'info', doc: `One of ${logLevels.join(', ')}.`, parse: (raw) => { const v = raw.trim(); return (logLevels as readonly string[]).includes(v) ? (v as Config['logLevel']) : { problem: `must be one of ${logLevels.join(', ')}` }; } },
+] as const satisfies readonly Setting<keyof Config>[];
+
+const defaults: Config = {
+  port: 8080,
+  host: '0.0.0.0',
+  cacheDir: resolve('cache'),
+  cacheEnabled: true,
+  workers: defaultWorkers,
+  allowPrivateOrigins: [],
+  maxDownloadBytes: 104_857_600,
+  maxRedirects: 10,
+  connectTimeoutMs: 5000,
+  readTimeoutMs: 15_000,
+  fetchTimeoutMs: 60_000,
+  userAgent: 'Mozilla/5.0 (compatible; pixproxy/0.1; +https://github.com/pixproxy/pixproxy)',
+  maxInputPixels: 71_000_000,
+  maxOutputPixels: 71_000_000,
+  maxPages: 256,
+  processTimeoutS: 10,
+  logLevel: 'info',
+};
+
+function isProblem(value: unknown): value is { problem: string } {
+  return typeof value === 'object' && value !== null && 'problem' in value;
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad setting. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const config: Record<string, unknown> = { ...defaults };
+  const problems: string[] = [];
+  for (const setting of settings) {
+    const raw = env[setting.env];
+    if (raw === undefined || raw === '') continue;
+    const parsed: unknown = (setting.parse as Parser<unknown>)(raw);
+    if (isProblem(parsed)) problems.push(`${setting.env}=${JSON.stringify(raw)}: ${parsed.problem}`);
+    else config[setting.key] = parsed;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config as unknown as Config);
+}
+
+/** Test and CLI helper: defaults overridden by the given values, without reading the environment. */
+export function configWith(overrides: Partial<Config>): Config {
+  return Object.freeze({ ...defaults, ...overrides });
+}
