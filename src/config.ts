@@ -32,6 +32,7 @@ export interface Config {
   readonly maxPages: number;
   readonly processTimeoutS: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly uwsAllowJsFallback: boolean;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +117,7 @@ export const settings = [
   { env: 'MAX_PAGES', key: 'maxPages', defaultText: '256', doc: 'Most pages/frames loaded from one input.', parse: integer(1, 100_000) },
   { env: 'PROCESS_TIMEOUT_S', key: 'processTimeoutS', defaultText: '10', doc: 'Seconds of image processing per request before it is cancelled.', parse: integer(1, 3600) },
   { env: 'LOG_LEVEL', key: 'logLevel', defaultText: 'info', doc: `One of ${logLevels.join(', ')}.`, parse: (raw) => { const v = raw.trim(); return (logLevels as readonly string[]).includes(v) ? (v as Config['logLevel']) : { problem: `must be one of ${logLevels.join(', ')}` }; } },
+  { env: 'UWS_ALLOW_JS_FALLBACK', key: 'uwsAllowJsFallback', defaultText: 'false', doc: '`true` lets the server run on the slow pure-JS uWebSockets.js shim when no native build loads (logged as a warning); otherwise start fails.', parse: boolean },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -136,6 +138,7 @@ const defaults: Config = {
   maxPages: 256,
   processTimeoutS: 10,
   logLevel: 'info',
+  uwsAllowJsFallback: false,
 };
 
 function isProblem(value: unknown): value is { problem: string } {

@@ -1,0 +1,77 @@
+/**
+ * Builds the running service from a configuration: worker pool, cache, origin fetcher, HTTP server.
+ * main.ts uses it for the real process; tests use it to run the whole service in-process.
+ */
+import type { Config } from './config.js';
+import { DiskCache } from './cache/store.js';
+import { startServer, type RunningServer } from './http/server.js';
+import { loadUws } from './http/uws.js';
+import type { Logger } from './log.js';
+import { fetchOrigin, originOptionsFrom } from './origin/fetch.js';
+import type { PipelineLimits } from './pipeline/types.js';
+import { ImageService } from './service/image-service.js';
+import { ImageWorkerPool } from './workers/pool.js';
+// sharp must be loaded by the main thread before worker threads load it, so glibc keeps libvips
+// mapped until every worker is done (sharp's documented worker-thread rule). It decodes nothing here.
+import 'sharp';
+
+export interface App {
+  readonly port: number;
+  readonly pool: ImageWorkerPool;
+  close(): Promise<void>;
+}
+
+export function pipelineLimits(config: Config): PipelineLimits {
+  return {
+    maxInputPixels: config.maxInputPixels,
+    maxOutputPixels: config.maxOutputPixels,
+    maxPages: config.maxPages,
+    timeoutSeconds: config.processTimeoutS,
+    enabledOutputs: ['jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'json'],
+  };
+}
+
+export async function startApp(config: Config, log: Logger): Promise<App> {
+  const loaded = loadUws({ allowJsFallback: config.uwsAllowJsFallback });
+  if (loaded.native) {
+    log.info({ uws: loaded.build, skipped: loaded.failures }, 'uWebSockets.js loaded');
+  } else {
+    log.warn({ uws: loaded.build, skipped: loaded.failures }, 'uWebSockets.js: running the slow JS shim');
+  }
+
+  const pool = new ImageWorkerPool({ workers: config.workers, limits: pipelineLimits(config) });
+  let ready = false;
+  pool.ready.then(
+    () => {
+      ready = true;
+      log.info({ workers: config.workers }, 'worker pool ready');
+    },
+    (error: unknown) => log.error({ err: error }, 'worker pool failed to start'),
+  );
+
+  const originOptions = originOptionsFrom(config);
+  const images = new ImageService({
+    cache: config.cacheEnabled ? new DiskCache(config.cacheDir) : undefined,
+    pool,
+    fetchOrigin: (url, signal) => fetchOrigin(url, originOptions, signal),
+    log,
+  });
+
+  let server: RunningServer;
+  try {
+    server = await startServer({ uws: loaded.uws, images, log, ready: () => ready, build: loaded.build }, config.host, config.port);
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  log.info({ host: config.host, port: server.port, cacheDir: config.cacheEnabled ? config.cacheDir : null }, 'listening');
+
+  return {
+    port: server.port,
+    pool,
+    async close() {
+      server.close();
+      await pool.close();
+    },
+  };
+}

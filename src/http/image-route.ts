@@ -1,0 +1,56 @@
+/**
+ * The API route: `/?url=<source>&<params>` (any path, spec 1.1). Parses the query into a plan, asks
+ * the image service for the variant and writes it out, or writes the spec's JSON error (or the
+ * `default=` redirect).
+ */
+import { ServiceError, asServiceError, errorBody } from '../errors.js';
+import { parseQuery } from '../plan/parse.js';
+import type { Delivery } from '../plan/types.js';
+import { base64Body, commonHeaders, successHeaders } from './headers.js';
+import type { Headers, ResponseWriter } from './respond.js';
+import type { RequestFacts, ServerDeps } from './server.js';
+import { statusLine } from './status.js';
+import { landingPage } from './landing.js';
+
+function sendError(writer: ResponseWriter, error: ServiceError, fallback: string | undefined, head: boolean): void {
+  const headers: Headers = [...commonHeaders, ['Content-Type', 'application/json']];
+  if (fallback !== undefined) {
+    // The body keeps the original status in its `code`; only the status line becomes 302.
+    writer.send(statusLine(302), [...headers, ['Location', fallback]], errorBody(error), head);
+    return;
+  }
+  writer.send(statusLine(error.status), headers, errorBody(error), head);
+}
+
+/** Where `default=` sends the client: a URL, the origin itself (`default=1`), or nowhere. */
+function fallbackFor(delivery: Delivery, error: ServiceError): string | undefined {
+  if (delivery.fallback === undefined) return undefined;
+  if (delivery.fallback !== 'origin') return delivery.fallback;
+  // Redirecting to the origin would loop for redirect errors (spec 3.9).
+  return error.code === 'REDIRECT_SELF' || error.code === 'REDIRECT_LIMIT' ? undefined : delivery.url;
+}
+
+export async function handleImageRequest(writer: ResponseWriter, facts: RequestFacts, deps: ServerDeps): Promise<void> {
+  const head = facts.method === 'head';
+  const outcome = parseQuery(facts.query);
+  if (outcome.kind === 'no-url') {
+    writer.send(statusLine(200), [['Content-Type', 'text/html; charset=utf-8']], landingPage, head);
+    return;
+  }
+  if (outcome.kind === 'invalid-url') {
+    sendError(writer, new ServiceError('INVALID_URL'), outcome.fallback, head);
+    return;
+  }
+  const { delivery, plan } = outcome.request;
+  try {
+    const served = await deps.images.serve(delivery.url, plan, writer.signal);
+    if (writer.gone) return;
+    const body = delivery.base64 ? base64Body(served.meta, served.data) : served.data;
+    writer.send(statusLine(200), successHeaders(served.meta, delivery, served.cache), body, head);
+  } catch (thrown) {
+    if (writer.gone) return;
+    const error = asServiceError(thrown);
+    if (error.status >= 500) deps.log.error({ err: thrown, url: delivery.url }, 'request failed');
+    sendError(writer, error, fallbackFor(delivery, error), head);
+  }
+}

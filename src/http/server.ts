@@ -1,0 +1,101 @@
+/**
+ * The uWebSockets.js front end: routes a request to its handler. Handlers copy what they need from
+ * the request synchronously (uWS invalidates it when the callback returns) and answer through a
+ * ResponseWriter, which knows when the client has gone.
+ */
+import type { HttpRequest, HttpResponse, us_listen_socket } from '@btc-vision/uwebsockets.js';
+import type { Logger } from '../log.js';
+import type { ImageService } from '../service/image-service.js';
+import { handleImageRequest } from './image-route.js';
+import { commonHeaders } from './headers.js';
+import { ResponseWriter, type Headers } from './respond.js';
+import { statusLine } from './status.js';
+import type { UwsModule } from './uws.js';
+
+export interface ServerDeps {
+  readonly uws: UwsModule;
+  readonly images: ImageService;
+  readonly log: Logger;
+  /** Resolves when the worker pool can take jobs; /health answers 503 until then. */
+  readonly ready: () => boolean;
+  readonly build: string;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  close(): void;
+}
+
+/** The request facts handlers may use after the first await. */
+export interface RequestFacts {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+}
+
+const noStore: Headers = [['Cache-Control', 'no-store, must-revalidate']];
+
+function json(writer: ResponseWriter, status: number, body: unknown, extra: Headers = [], head = false): void {
+  writer.send(statusLine(status), [...commonHeaders, ['Content-Type', 'application/json'], ...extra], JSON.stringify(body), head);
+}
+
+function handleHealth(writer: ResponseWriter, deps: ServerDeps, head: boolean): void {
+  const ready = deps.ready();
+  json(writer, ready ? 200 : 503, { status: ready ? 'ok' : 'starting', uws: deps.build }, noStore, head);
+}
+
+/** Spec 1.5: tells browsers to drop what they cached from this host. */
+function handleClearCache(writer: ResponseWriter, head: boolean): void {
+  const body = '{"status":"success", "code":200, "message":"Browser cache successfully cleared!"}';
+  writer.send(
+    statusLine(200),
+    [...commonHeaders, ['Content-Type', 'application/json'], ...noStore, ['Clear-Site-Data', '"cache", "storage"']],
+    body,
+    head,
+  );
+}
+
+function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
+  const facts: RequestFacts = { method: req.getMethod().toLowerCase(), path: req.getUrl(), query: req.getQuery() ?? '' };
+  const writer = new ResponseWriter(res);
+  if (facts.method !== 'get' && facts.method !== 'head') {
+    writer.send(statusLine(405), [['Allow', 'GET, HEAD'], ['Content-Type', 'text/plain']], 'Method Not Allowed');
+    return;
+  }
+  const head = facts.method === 'head';
+  switch (facts.path) {
+    case '/health':
+      handleHealth(writer, deps, head);
+      return;
+    case '/clear-cache':
+      handleClearCache(writer, head);
+      return;
+    case '/clear-cache/':
+      writer.send(statusLine(301), [['Location', '/clear-cache']], '', head);
+      return;
+    default:
+      handleImageRequest(writer, facts, deps).catch((error: unknown) => {
+        deps.log.error({ err: error }, 'unhandled error in image route');
+      });
+  }
+}
+
+export function startServer(deps: ServerDeps, host: string, port: number): Promise<RunningServer> {
+  const app = deps.uws.App();
+  app.any('/*', (res, req) => dispatch(res, req, deps));
+  return new Promise((resolve, reject) => {
+    app.listen(host, port, (socket: us_listen_socket | false) => {
+      if (!socket) {
+        reject(new Error(`cannot listen on ${host}:${port}`));
+        return;
+      }
+      resolve({
+        port: deps.uws.us_socket_local_port(socket),
+        close: () => {
+          deps.uws.us_listen_socket_close(socket);
+          app.close?.();
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Loads the best native uWebSockets.js build this machine can run. uWebSockets.js is not on npm under
+ * its own name; two builds are:
+ *  - @btc-vision/uwebsockets.js (v20.57): native on Node 20-25, needs glibc >= 2.38;
+ *  - @trufflesuite/uws-js-unofficial (v20.30): native on Node <= 20 (glibc 2.34). Its own entry point
+ *    silently falls back to a slow pure-JS shim, so we load its native binary directly instead.
+ * Running the JS shim is never silent: it needs UWS_ALLOW_JS_FALLBACK=true and is logged as a warning.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type * as Uws from '@btc-vision/uwebsockets.js';
+
+export type UwsModule = typeof Uws;
+
+export interface LoadedUws {
+  readonly uws: UwsModule;
+  /** Which build was loaded, for the start-up log and /health. */
+  readonly build: string;
+  readonly native: boolean;
+}
+
+const require = createRequire(import.meta.url);
+
+function binaryName(): string {
+  return `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
+}
+
+function loadBtcVision(): UwsModule {
+  return require('@btc-vision/uwebsockets.js') as UwsModule;
+}
+
+function loadTruffleNative(): UwsModule {
+  const root = dirname(require.resolve('@trufflesuite/uws-js-unofficial/package.json'));
+  return require(join(root, 'binaries', binaryName())) as UwsModule;
+}
+
+function loadTruffleShim(): UwsModule {
+  const root = dirname(require.resolve('@trufflesuite/uws-js-unofficial/package.json'));
+  return require(join(root, 'dist', 'index.js')) as UwsModule;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
+}
+
+/**
+ * Tries the native builds newest first. `failures` collects why each candidate was skipped so the
+ * start-up log can say why the newer build did not load (usually the glibc version).
+ */
+export function loadUws(options: { allowJsFallback: boolean }): LoadedUws & { failures: string[] } {
+  const failures: string[] = [];
+  const candidates: ReadonlyArray<readonly [string, () => UwsModule]> = [
+    ['@btc-vision/uwebsockets.js@20.57 (native)', loadBtcVision],
+    [`@trufflesuite/uws-js-unofficial@20.30 (native ${binaryName()})`, loadTruffleNative],
+  ];
+  for (const [build, load] of candidates) {
+    try {
+      return { uws: load(), build, native: true, failures };
+    } catch (error) {
+      failures.push(`${build}: ${firstLine(error)}`);
+    }
+  }
+  if (!options.allowJsFallback) {
+    throw new Error(
+      `no native uWebSockets.js build loads on Node ${process.version} (${process.platform}/${process.arch}). ` +
+        `Tried:\n  ${failures.join('\n  ')}\nSet UWS_ALLOW_JS_FALLBACK=true to run the slow JS shim anyway.`,
+    );
+  }
+  return { uws: loadTruffleShim(), build: '@trufflesuite/uws-js-unofficial JS shim (slow)', native: false, failures };
+}

@@ -1,0 +1,72 @@
+/**
+ * Worker thread entry: runs the pipeline on one job at a time. Everything that decodes pixels happens
+ * here, never on the main thread, so the event loop keeps answering hits while images are processed.
+ */
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
+import sharp from 'sharp';
+import { asServiceError } from '../errors.js';
+import { runPipeline } from '../pipeline/index.js';
+import type { ProcessJob, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
+
+function readSettings(data: unknown): WorkerSettings {
+  const fallback: WorkerSettings = { sharpConcurrency: 1, sharpCacheMb: 0 };
+  if (typeof data !== 'object' || data === null) return fallback;
+  const record = data as Record<string, unknown>;
+  return {
+    sharpConcurrency: typeof record.sharpConcurrency === 'number' ? record.sharpConcurrency : fallback.sharpConcurrency,
+    sharpCacheMb: typeof record.sharpCacheMb === 'number' ? record.sharpCacheMb : fallback.sharpCacheMb,
+  };
+}
+
+const settings = readSettings(workerData as unknown);
+sharp.concurrency(settings.sharpConcurrency);
+// Every request is a different image, so libvips' operation cache only holds memory; off by default.
+sharp.cache(settings.sharpCacheMb > 0 ? { memory: settings.sharpCacheMb, files: 0, items: 100 } : false);
+
+/** A buffer whose memory can be handed over: it must own its whole ArrayBuffer. */
+function transferable(data: Buffer): ArrayBuffer {
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) {
+    return data.buffer;
+  }
+  const copy = new ArrayBuffer(data.byteLength);
+  new Uint8Array(copy).set(data);
+  return copy;
+}
+
+/**
+ * Piscina transfers a returned value only through its Transferable protocol: the reply object is the
+ * value and its output buffer the transfer list, so the encoded image moves instead of being copied.
+ */
+class TransferredReply {
+  constructor(private readonly reply: WorkerReply & { data: ArrayBuffer }) {}
+  get [transferableSymbol](): ArrayBuffer[] {
+    return [this.reply.data];
+  }
+  get [valueSymbol](): WorkerReply {
+    return this.reply;
+  }
+}
+
+async function processImage(job: ProcessJob): Promise<WorkerReply> {
+  try {
+    const output = await runPipeline(Buffer.from(job.input), job.plan, job.limits);
+    const data = transferable(output.data);
+    const reply = {
+      ok: true as const,
+      data,
+      contentType: output.contentType,
+      extension: output.extension,
+      width: output.width,
+      height: output.height,
+      inputType: output.inputType,
+    };
+    return move(new TransferredReply(reply)) as unknown as WorkerReply;
+  } catch (error) {
+    return { ok: false, error: asServiceError(error).toShape() };
+  }
+}
+
+export default async function run(job: WorkerJob): Promise<WorkerReply> {
+  if (job.kind === 'ping') return { ok: true, pong: sharp.versions.vips ?? 'unknown' };
+  return processImage(job);
+}
