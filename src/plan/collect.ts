@@ -8,7 +8,16 @@ import { PARAMETERS, enumValue } from './parameters.js';
 import type { ParamKey } from './parameters.js';
 import type { ApiPair } from './tokenise.js';
 import type { Coordinate, Rgba } from './types.js';
-import { SENTINEL, boolValue, colourValue, coordinateValue, floatValue, listValue, parseCFloat, parseCInt } from './values.js';
+import {
+  SENTINEL,
+  boolValue,
+  colourValue,
+  coordinateValue,
+  floatValue,
+  listValue,
+  parseCFloat,
+  parseCInt,
+} from './values.js';
 import type { IntFailure } from './values.js';
 
 /** An integer, or why there is none (bare keys read as `no-digits`). */

@@ -27,7 +27,7 @@ function sentinelInt(slot: IntSlot): number {
 }
 
 /** Degrees folded into 0..359 (`((d mod 360)+360) mod 360`); 0 means "no rotation". */
-export function normaliseDegrees(degrees: number): number {
+function normaliseDegrees(degrees: number): number {
   return (((degrees % 360) + 360) % 360) + 0;
 }
 

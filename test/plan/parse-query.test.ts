@@ -200,7 +200,8 @@ describe('delivery keys (1.2, 3.9)', () => {
     assert.equal(request('url=a.jpg&default=1').delivery.fallback, 'origin');
     assert.equal(request('url=a.jpg&default=b.com/x.png').delivery.fallback, 'http://b.com/x.png');
     assert.equal(request('url=a.jpg&errorredirect=b.com/x.png').delivery.fallback, 'http://b.com/x.png');
-    assert.equal(request('url=a.jpg&default=b.com/1.png&errorredirect=c.com/2.png').delivery.fallback, 'http://b.com/1.png');
+    const both = request('url=a.jpg&default=b.com/1.png&errorredirect=c.com/2.png');
+    assert.equal(both.delivery.fallback, 'http://b.com/1.png');
     assert.equal(Object.hasOwn(request('url=a.jpg&default=xy&errorredirect=c.com/2.png').delivery, 'fallback'), false);
     assert.equal(Object.hasOwn(request('url=a.jpg').delivery, 'fallback'), false);
   });
