@@ -38,7 +38,7 @@ export async function handleImageRequest(writer: ResponseWriter, facts: RequestF
     return;
   }
   if (outcome.kind === 'invalid-url') {
-    sendError(writer, new ServiceError('INVALID_URL'), outcome.fallback, head);
+    sendError(writer, new ServiceError(outcome.code), outcome.fallback, head);
     return;
   }
   const { delivery, plan } = outcome.request;

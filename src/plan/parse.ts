@@ -15,14 +15,19 @@ import type { Delivery, ParseOutcome, Plan } from './types.js';
 
 const NO_URL: ParseOutcome = Object.freeze({ kind: 'no-url' });
 
-/** The normalised URL, or undefined where normalisation fails (spec 1.3). */
-function normalisedOrUndefined(raw: string): string | undefined {
+/** The normalised URL, or the error code where normalisation fails (spec 1.3). */
+function normalised(raw: string): string | { code: 'INVALID_URL' | 'UNIX_SOCKET' } {
   try {
     return normaliseSourceUrl(raw);
   } catch (error) {
-    if (error instanceof ServiceError) return undefined;
+    if (error instanceof ServiceError) return { code: error.code === 'UNIX_SOCKET' ? 'UNIX_SOCKET' : 'INVALID_URL' };
     throw error;
   }
+}
+
+function normalisedOrUndefined(raw: string): string | undefined {
+  const result = normalised(raw);
+  return typeof result === 'string' ? result : undefined;
 }
 
 /** `default=` (or the deprecated `errorredirect=`, only when `default` is absent): `1` or a URL. */
@@ -46,11 +51,11 @@ export function parseQuery(rawQuery: string): ParseOutcome {
   const values = deliveryValues(rawQuery);
   if (values.url === undefined) return NO_URL;
   const fallback = fallbackOf(values);
-  const url = normalisedOrUndefined(values.url);
-  if (url === undefined) {
+  const url = normalised(values.url);
+  if (typeof url !== 'string') {
     // Redirecting to "the origin" is impossible when the origin URL itself is unusable.
     const target = fallback === 'origin' ? undefined : fallback;
-    return Object.freeze(target === undefined ? { kind: 'invalid-url' } : { kind: 'invalid-url', fallback: target });
+    return Object.freeze({ kind: 'invalid-url', code: url.code, ...(target === undefined ? {} : { fallback: target }) });
   }
   const filename = validFilename(values.filename);
   const delivery: Delivery = Object.freeze({

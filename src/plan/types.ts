@@ -163,5 +163,8 @@ export type ParseOutcome =
   | { readonly kind: 'request'; readonly request: ParsedRequest }
   /** No `url=` pair: not an API call (landing page). */
   | { readonly kind: 'no-url' }
-  /** `url=` present but unusable; `fallback` is a parsable `default=` URL to redirect to, if any. */
-  | { readonly kind: 'invalid-url'; readonly fallback?: string };
+  /**
+   * `url=` present but unusable (`code` says why: unparsable, or a unix socket target); `fallback` is
+   * a parsable `default=` URL to redirect to, if any.
+   */
+  | { readonly kind: 'invalid-url'; readonly code: 'INVALID_URL' | 'UNIX_SOCKET'; readonly fallback?: string };

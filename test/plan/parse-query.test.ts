@@ -157,18 +157,21 @@ describe('delivery keys (1.2, 3.9)', () => {
     assert.deepEqual(parseQuery('url&w=5'), { kind: 'no-url' });
   });
   test('an unusable url is invalid-url, with a parsable default= as fallback', () => {
-    assert.deepEqual(parseQuery('url='), { kind: 'invalid-url' });
-    assert.deepEqual(parseQuery('url=abc'), { kind: 'invalid-url' });
+    assert.deepEqual(parseQuery('url='), { kind: 'invalid-url', code: 'INVALID_URL' });
+    assert.deepEqual(parseQuery('url=abc'), { kind: 'invalid-url', code: 'INVALID_URL' });
     assert.deepEqual(parseQuery('url=&default=example.com/fallback.jpg'), {
       kind: 'invalid-url',
+      code: 'INVALID_URL',
       fallback: 'http://example.com/fallback.jpg',
     });
     assert.deepEqual(parseQuery('url=x&errorredirect=ssl:example.com/f.png'), {
       kind: 'invalid-url',
+      code: 'INVALID_URL',
       fallback: 'https://example.com/f.png',
     });
-    assert.deepEqual(parseQuery('url=x&default=1'), { kind: 'invalid-url' });
-    assert.deepEqual(parseQuery('url=x&default=ab'), { kind: 'invalid-url' });
+    assert.deepEqual(parseQuery('url=x&default=1'), { kind: 'invalid-url', code: 'INVALID_URL' });
+    assert.deepEqual(parseQuery('url=x&default=ab'), { kind: 'invalid-url', code: 'INVALID_URL' });
+    assert.deepEqual(parseQuery('url=unix:/var/run/x.sock'), { kind: 'invalid-url', code: 'UNIX_SOCKET' });
   });
   test('maxage always set, 1 day..1 year, default 1 year', () => {
     assert.equal(request('url=a.jpg').delivery.maxAge, 31_536_000);
