@@ -7,7 +7,7 @@ import type { Agent, Dispatcher } from 'undici';
 import type { Config } from '../config.js';
 import { ServiceError } from '../errors.js';
 import { formatAuthority } from '../url/host.js';
-import { resolveRedirect, splitSourceUrl } from '../url/normalise.js';
+import { resolveRedirect, splitSourceUrl, type SourceUrlParts } from '../url/normalise.js';
 import { isForbiddenAddress, parseLiteralHost } from './address-policy.js';
 import { statusFailure, transportFailure } from './failures.js';
 import { guardedAgent } from './guarded-agent.js';
@@ -100,15 +100,20 @@ async function readCapped(body: Body, options: OriginOptions): Promise<Buffer> {
   return owned;
 }
 
-/** The URL as a Referer: without userinfo, so credentials never travel to a redirect target. */
+/** `scheme://host[:port]` without userinfo: credentials in a URL are never sent anywhere. */
+function originOf({ scheme, authority }: SourceUrlParts): string {
+  return `${scheme}://${formatAuthority({ ...authority, userinfo: undefined })}`;
+}
+
+/** The URL as a Referer, without its userinfo so credentials never travel to a redirect target. */
 function refererOf(url: string): string {
-  const { scheme, authority, path } = splitSourceUrl(url);
-  return `${scheme}://${formatAuthority({ ...authority, userinfo: undefined })}${path}`;
+  const parts = splitSourceUrl(url);
+  return originOf(parts) + parts.path;
 }
 
 /**
  * One GET. Only Host (set by undici from the origin), Connection, User-Agent and, after a
- * redirect, Referer are sent: nothing from the client. Userinfo in the URL is never sent.
+ * redirect, Referer are sent: nothing from the client.
  */
 function send(
   agent: Agent,
@@ -117,18 +122,18 @@ function send(
   options: OriginOptions,
   signal: AbortSignal,
 ): Promise<Dispatcher.ResponseData> {
-  const { scheme, authority, path } = splitSourceUrl(url);
+  const parts = splitSourceUrl(url);
   // A literal IP is refused before any connection; names are checked by the connector once resolved.
-  const literal = parseLiteralHost(authority.host);
+  const literal = parseLiteralHost(parts.authority.host);
   if (literal !== undefined && isForbiddenAddress(literal, options.allowPrivateOrigins)) {
     throw new ServiceError('IP_BLOCKED');
   }
   const headers: Record<string, string> = { 'User-Agent': options.userAgent, Connection: 'keep-alive' };
   if (referer !== undefined) headers.Referer = referer;
   return agent.request({
-    origin: `${scheme}://${authority.host}${authority.port === undefined ? '' : `:${authority.port}`}`,
+    origin: originOf(parts),
     // Sent verbatim: undici does not re-parse it, so `..` and escapes reach the origin as normalised.
-    path,
+    path: parts.path,
     method: 'GET',
     headers,
     signal,
