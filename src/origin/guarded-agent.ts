@@ -59,19 +59,22 @@ export function guardedConnector(options: GuardOptions, resolve: ResolveAll = sy
   return (target, callback) => {
     // The name stays the TLS server name (SNI and certificate check) while we dial the address.
     const servername = target.servername || (isIP(target.hostname) ? undefined : target.hostname);
+    const fail = (error: unknown): void => callback(error instanceof Error ? error : new Error(String(error)), null);
     const attempt = (addresses: readonly string[], index: number): void => {
       const address = addresses[index] ?? '';
-      connect({ ...target, hostname: address, servername }, (...result) => {
-        const [error] = result;
-        const tries = Math.min(addresses.length, MAX_CONNECT_TRIES);
-        if (error !== null && index + 1 < tries && isRetryable(error)) attempt(addresses, index + 1);
-        else callback(...result);
-      });
+      try {
+        connect({ ...target, hostname: address, servername }, (...result) => {
+          const [error] = result;
+          const tries = Math.min(addresses.length, MAX_CONNECT_TRIES);
+          if (error !== null && index + 1 < tries && isRetryable(error)) attempt(addresses, index + 1);
+          else callback(...result);
+        });
+      } catch (error) {
+        // We run outside undici's own try/catch (after an await), so a throwing connect is ours to report.
+        fail(error);
+      }
     };
-    allowedAddresses(target.hostname, options.allow, resolve).then(
-      (addresses) => attempt(addresses, 0),
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
-    );
+    allowedAddresses(target.hostname, options.allow, resolve).then((addresses) => attempt(addresses, 0), fail);
   };
 }
 
