@@ -1,0 +1,272 @@
+/**
+ * The image that flows through the steps: a sharp pipeline, the operations queued on it, and the
+ * facts the steps need (frame size, frames, alpha), kept up to date by the steps themselves so no
+ * step has to ask sharp.
+ *
+ * sharp runs its operations in a fixed internal order (extract-before-resize, resize, mirror and
+ * rotate, canvas crop, extract, extend, ...), whatever the call order. Steps therefore queue
+ * operations as data; `queue` appends an operation only where sharp's order matches the
+ * pipeline's, merges it with the previous one when both can become one sharp call, and otherwise
+ * materialises the pixels (to raw, in memory) and starts a fresh sharp pipeline on them. On the
+ * common path (load, orient, resize, crop, letterbox, save) nothing is materialised: one pass,
+ * with sharp's shrink-on-load.
+ */
+import sharp, { type Metadata, type Sharp } from 'sharp';
+import type { Plan, Rgba } from '../plan/types.js';
+import type { Edges, Frame, Rect } from './geometry.js';
+import { asSharpCalls, compose, isUpright, swapsAxes, type Orientation } from './orientation.js';
+import { fromSharpError, timeoutError } from './sharp-errors.js';
+import type { InputType, PipelineLimits } from './types.js';
+
+export type Op =
+  /** Resize each frame to exactly this size (spec 3.1: we compute the size, sharp just scales). */
+  | { readonly kind: 'resize'; readonly width: number; readonly pageHeight: number; readonly fastShrinkOnLoad: boolean }
+  | { readonly kind: 'orient'; readonly orientation: Orientation }
+  /** libvips smartcrop, through sharp's `fit: cover` at scale 1. */
+  | {
+      readonly kind: 'smartcrop';
+      readonly width: number;
+      readonly height: number;
+      readonly strategy: 'entropy' | 'attention';
+    }
+  /** Applied to every frame. */
+  | { readonly kind: 'extract'; readonly rect: Rect }
+  /** Applied to every frame. */
+  | { readonly kind: 'extend'; readonly edges: Edges; readonly background: Rgba };
+
+/** What is known about the input once loaded; never changes afterwards. */
+export interface InputFacts {
+  readonly type: InputType;
+  /** sharp's metadata of the loaded pages (for JSON output and animation settings). */
+  readonly metadata: Metadata;
+  /** First loaded page. */
+  readonly page: number;
+  /** One loaded frame made upright: what `w`/`h` percentages and focal crops refer to. */
+  readonly frame: Frame;
+}
+
+export interface Job {
+  readonly limits: PipelineLimits;
+  /** `performance.now()` at the start, for the processing time limit. */
+  readonly startedAt: number;
+}
+
+export interface PipelineImage extends Frame {
+  /**
+   * A new sharp pipeline over the pixels at the start of `ops` (the decoder's, or raw pixels from a
+   * materialisation). A factory because sharp pipelines are mutable and single-use.
+   */
+  readonly source: () => Sharp;
+  readonly ops: readonly Op[];
+  /** `width`/`pageHeight` (from Frame), `pages` and `hasAlpha` describe the image after `ops`. */
+  readonly pages: number;
+  readonly hasAlpha: boolean;
+  /** The source pixels are still greyscale (1 or 2 bands); every run converts to sRGB. */
+  readonly grey: boolean;
+  readonly input: InputFacts;
+  readonly job: Job;
+  /** How often pixels were computed into memory so far; 0 while still reading the input. */
+  readonly materialisations: number;
+}
+
+/** sharp's internal order of the operations we use (pipeline.cc). */
+const Stage = {
+  preExtract: 1,
+  resize: 2,
+  orient: 3,
+  canvasCrop: 4,
+  postExtract: 5,
+  extend: 6,
+} as const;
+
+const usesResize = (op: Op): boolean => op.kind === 'resize' || op.kind === 'smartcrop';
+
+function stageOf(op: Op, before: readonly Op[]): number {
+  switch (op.kind) {
+    case 'extract':
+      // sharp extracts before the resize unless a resize was requested before the extract.
+      return before.some(usesResize) ? Stage.postExtract : Stage.preExtract;
+    case 'resize':
+      return Stage.resize;
+    case 'orient':
+      return Stage.orient;
+    case 'smartcrop':
+      return Stage.canvasCrop;
+    case 'extend':
+      return Stage.extend;
+  }
+}
+
+/** The queue with `op` folded into its last operation, when the two are one sharp call. */
+function merged(ops: readonly Op[], op: Op): readonly Op[] | undefined {
+  const last = ops.at(-1);
+  const before = ops.slice(0, -1);
+  if (last?.kind === 'extract' && op.kind === 'extract') {
+    // A crop of a crop is one crop.
+    const rect = { ...op.rect, left: last.rect.left + op.rect.left, top: last.rect.top + op.rect.top };
+    return [...before, { kind: 'extract', rect }];
+  }
+  if (last?.kind === 'orient' && op.kind === 'orient') {
+    const orientation = compose(last.orientation, op.orientation);
+    return isUpright(orientation) ? before : [...before, { kind: 'orient', orientation }];
+  }
+  if (last?.kind === 'orient' && op.kind === 'resize' && before.every((o) => stageOf(o, []) < Stage.resize)) {
+    // Resizing commutes with right-angle turns and mirrors once its axes are swapped. Orienting
+    // after the resize keeps sharp's shrink-on-load (JPEG DCT scaling, SVG rendered at size).
+    const resize = swapsAxes(last.orientation) ? { ...op, width: op.pageHeight, pageHeight: op.width } : op;
+    return [...before, resize, last];
+  }
+  return undefined;
+}
+
+function fitsAfter(ops: readonly Op[], op: Op): boolean {
+  const last = ops.at(-1);
+  if (last === undefined) return true;
+  // sharp has one resize per pipeline, and a smart crop is a resize.
+  if (usesResize(op) && ops.some(usesResize)) return false;
+  return stageOf(op, ops) > stageOf(last, ops.slice(0, -1));
+}
+
+/**
+ * Queues `op` after the operations already queued, so that it acts on the image as the previous
+ * steps left it. The caller updates the facts (size, alpha) of the returned image.
+ */
+export async function queue(image: PipelineImage, op: Op): Promise<PipelineImage> {
+  const folded = merged(image.ops, op);
+  if (folded) return { ...image, ops: folded };
+  if (fitsAfter(image.ops, op)) return { ...image, ops: [...image.ops, op] };
+  // sharp would run `op` before something queued earlier: compute what we have first.
+  const computed = await materialise(image);
+  return { ...computed, ops: [op] };
+}
+
+function applyOp(pipeline: Sharp, op: Op): Sharp {
+  switch (op.kind) {
+    case 'resize':
+      return pipeline.resize(op.width, op.pageHeight, { fit: 'fill', fastShrinkOnLoad: op.fastShrinkOnLoad });
+    case 'orient': {
+      const calls = asSharpCalls(op.orientation);
+      const mirrored = calls.flop ? pipeline.flop() : pipeline;
+      return calls.rotate === 0 ? mirrored : mirrored.rotate(calls.rotate);
+    }
+    case 'smartcrop':
+      return pipeline.resize(op.width, op.height, { fit: 'cover', position: op.strategy });
+    case 'extract':
+      return pipeline.extract(op.rect);
+    case 'extend': {
+      const [r, g, b, a] = op.background;
+      return pipeline.extend({ ...op.edges, background: { r, g, b, alpha: a / 255 } });
+    }
+  }
+}
+
+/** Seconds left for the next sharp run; throws once the budget is spent. */
+export function remainingSeconds(job: Job): number {
+  const limit = job.limits.timeoutSeconds;
+  const left = limit - (performance.now() - job.startedAt) / 1000;
+  if (left <= 0) throw timeoutError(limit, job.startedAt, 0);
+  return Math.ceil(left);
+}
+
+/** Runs one sharp pipeline under the time limit, turning its failures into ServiceErrors. */
+export async function runSharp<T>(
+  pipeline: Sharp,
+  job: Job,
+  decoding: boolean,
+  finish: (pipeline: Sharp) => Promise<T>,
+): Promise<T> {
+  const seconds = remainingSeconds(job);
+  try {
+    return await finish(pipeline.timeout({ seconds }));
+  } catch (error) {
+    throw fromSharpError(error, {
+      decoding,
+      maxInputPixels: job.limits.maxInputPixels,
+      timeoutSeconds: job.limits.timeoutSeconds,
+      startedAt: job.startedAt,
+    });
+  }
+}
+
+/**
+ * Runs the queued operations and hands the resulting pipeline to `finish` (an encoder, or raw).
+ * Pixels always leave as 8-bit sRGB: greyscale, CMYK, Lab and 16-bit sources are converted.
+ */
+export function run<T>(image: PipelineImage, finish: (pipeline: Sharp) => Promise<T>): Promise<T> {
+  const pipeline = image.ops.reduce(applyOp, image.source()).toColourspace('srgb');
+  return runSharp(pipeline, image.job, image.materialisations === 0, finish);
+}
+
+/** A fresh sharp pipeline over raw pixels laid out as a vertical strip of frames. */
+function fromRaw(data: Buffer, frame: Frame, pages: number, channels: 3 | 4): () => Sharp {
+  const height = frame.pageHeight * pages;
+  return () => sharp(data, {
+    raw: { width: frame.width, height, channels, ...(pages > 1 ? { pageHeight: frame.pageHeight } : {}) },
+    // Per-frame operations (resize, extract, extend) need sharp to know the frame count.
+    ...(pages > 1 ? { pages: -1 } : {}),
+    // Already checked on input; a materialised output may legitimately be larger.
+    limitInputPixels: false,
+    sequentialRead: true,
+  });
+}
+
+async function computeRaw(image: PipelineImage): Promise<{ data: Buffer; channels: 3 | 4 }> {
+  const { data, info } = await run(image, (pipeline) => pipeline.raw().toBuffer({ resolveWithObject: true }));
+  const channels = info.channels;
+  // sharp's info does not always report the final size, so check our facts against the bytes.
+  if ((channels !== 3 && channels !== 4) || data.length !== image.width * image.pageHeight * image.pages * channels) {
+    throw new Error(
+      `pipeline facts out of sync: ${image.width}x${image.pageHeight}x${image.pages} vs ${data.length} bytes, ${channels} bands`,
+    );
+  }
+  return { data, channels };
+}
+
+/** Computes the queued operations into memory and continues from those pixels. */
+export async function materialise(image: PipelineImage): Promise<PipelineImage> {
+  const { data, channels } = await computeRaw(image);
+  return {
+    ...image,
+    source: fromRaw(data, image, image.pages, channels),
+    ops: [],
+    grey: false,
+    hasAlpha: channels === 4,
+    materialisations: image.materialisations + 1,
+  };
+}
+
+/**
+ * Applies `transform` to every frame on its own, for the operations sharp can only do on a single
+ * image (right-angle rotations and flips of animations). `frame` is the size each frame becomes.
+ */
+export async function mapFrames(
+  image: PipelineImage,
+  transform: (frame: Sharp) => Sharp,
+  frame: Frame,
+): Promise<PipelineImage> {
+  const { data, channels } = await computeRaw(image);
+  const frameBytes = image.width * image.pageHeight * channels;
+  const outputBytes = frame.width * frame.pageHeight * channels;
+  const frames = await Promise.all(
+    Array.from({ length: image.pages }, async (_, index) => {
+      const pixels = data.subarray(index * frameBytes, (index + 1) * frameBytes);
+      const input = sharp(pixels, { raw: { width: image.width, height: image.pageHeight, channels } });
+      const output = await runSharp(transform(input), image.job, false, (pipeline) => pipeline.raw().toBuffer());
+      if (output.length !== outputBytes) throw new Error(`frame ${index}: ${output.length} bytes, expected ${outputBytes}`);
+      return output;
+    }),
+  );
+  return {
+    ...image,
+    source: fromRaw(Buffer.concat(frames), frame, image.pages, channels),
+    ops: [],
+    width: frame.width,
+    pageHeight: frame.pageHeight,
+    grey: false,
+    hasAlpha: channels === 4,
+    materialisations: image.materialisations + 1,
+  };
+}
+
+/** A processing step: does nothing (returns `image`) unless the plan asks for it. */
+export type Step = (image: PipelineImage, plan: Plan) => Promise<PipelineImage>;

@@ -1,0 +1,54 @@
+/**
+ * The image pipeline: bytes and a plan in, encoded bytes and facts out (spec section 2). Free of
+ * HTTP and threads; the workers, the CLI and the tests all call `runPipeline`.
+ */
+import type { Plan } from '../plan/types.js';
+import { remainingSeconds, type PipelineImage, type Step } from './image.js';
+import { alignment } from './steps/alignment.js';
+import { autoOrient } from './steps/auto-orient.js';
+import { crop } from './steps/crop.js';
+import { embed } from './steps/embed.js';
+import { load } from './steps/load.js';
+import { orientation } from './steps/orientation.js';
+import { resize } from './steps/resize.js';
+import { save } from './steps/save.js';
+import type { PipelineLimits, PipelineOutput } from './types.js';
+
+export type { PipelineLimits, PipelineOutput } from './types.js';
+
+const precrop = (plan: Plan): boolean => plan.precrop === true;
+
+/** `step` in the pipelines where `applies` holds; elsewhere it passes the image through. */
+function only(applies: (plan: Plan) => boolean, step: Step): Step {
+  return async (image, plan) => (applies(plan) ? step(image, plan) : image);
+}
+
+/**
+ * Spec section 2, in order, after the load (1). Resolving the query against the image (2) is done
+ * by the steps through `resolveTargetSize`. With `precrop`, orientation and crop move before the
+ * resize (spec 2, step 4).
+ */
+const steps: readonly Step[] = [
+  autoOrient, // 2a, 3.6: upright before anything measures the image
+  // 3 trim (`trim`, `tbg`): next
+  only(precrop, orientation), // 4c, precrop order
+  only(precrop, crop), // 4e, precrop order
+  resize, // 4a + 4b
+  only((plan) => !precrop(plan), orientation), // 4c
+  alignment, // 4d
+  only((plan) => !precrop(plan), crop), // 4e
+  embed, // 5
+  // 6 rotate (arbitrary `ro`, `rbg`): next
+  // 7 brightness, 8 modulate, 9 contrast, 10 gamma, 11 sharpen, 12 filter, 13 blur, 14 tint: next
+  // 15 background (`bg`), 16 mask (`mask`, `mtrim`, `mbg`): next
+];
+
+export async function runPipeline(input: Buffer, plan: Plan, limits: PipelineLimits): Promise<PipelineOutput> {
+  const job = { limits, startedAt: performance.now() };
+  let image: PipelineImage = await load(input, plan, job);
+  for (const step of steps) {
+    remainingSeconds(job); // the deadline, between steps
+    image = await step(image, plan);
+  }
+  return save(image, plan); // 17
+}

@@ -1,0 +1,45 @@
+/**
+ * `output=json` (spec 4.4): the processed image described as compact JSON, keys in the spec's
+ * order, optional keys only when known. `format` is the input's type; sizes are the output's.
+ */
+import type { Plan } from '../plan/types.js';
+import type { PipelineImage } from './image.js';
+import { fromExif, isUpright } from './orientation.js';
+
+/** Below this the reference reports no density (1 pixel/mm, 25.4 dpi). */
+const DEFAULT_DPI = 25;
+
+/**
+ * The reference drops the EXIF tag only when it turns or mirrors; a tag that needs no turning
+ * (1, or an unknown value) and no user `ro`/`flip`/`flop` stays attached.
+ */
+function remainingOrientation(tag: number | undefined, plan: Plan): number {
+  const userTurns = (plan.ro !== undefined && plan.ro % 90 === 0) || plan.flip === true || plan.flop === true;
+  return tag === undefined || userTurns || !isUpright(fromExif(tag)) ? 0 : tag;
+}
+
+export function describe(image: PipelineImage, plan: Plan): string {
+  const meta = image.input.metadata;
+  const description = {
+    format: image.input.type,
+    width: image.width,
+    height: image.pageHeight * image.pages,
+    // Every run converts to 8-bit sRGB.
+    space: 'srgb',
+    channels: image.hasAlpha ? 4 : 3,
+    depth: 'uchar',
+    ...(meta.density !== undefined && meta.density > DEFAULT_DPI ? { density: meta.density } : {}),
+    ...(meta.chromaSubsampling === undefined ? {} : { chromaSubsampling: meta.chromaSubsampling }),
+    isProgressive: meta.isProgressive,
+    ...(meta.isPalette && meta.bitsPerSample !== undefined ? { paletteBitDepth: meta.bitsPerSample } : {}),
+    ...(meta.pages === undefined ? {} : { pages: meta.pages }),
+    ...(meta.pageHeight === undefined ? {} : { pageHeight: image.pageHeight }),
+    ...(meta.loop === undefined ? {} : { loop: meta.loop }),
+    ...(meta.delay === undefined ? {} : { delay: meta.delay }),
+    ...(meta.pagePrimary === undefined ? {} : { pagePrimary: meta.pagePrimary }),
+    hasProfile: meta.hasProfile,
+    hasAlpha: image.hasAlpha,
+    orientation: remainingOrientation(meta.orientation, plan),
+  };
+  return JSON.stringify(description);
+}
