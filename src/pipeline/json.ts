@@ -18,7 +18,7 @@ function remainingOrientation(tag: number | undefined, plan: Plan): number {
   return tag === undefined || userTurns || !isUpright(fromExif(tag)) ? 0 : tag;
 }
 
-export function describe(image: PipelineImage, plan: Plan): string {
+export function jsonDescription(image: PipelineImage, plan: Plan): string {
   const meta = image.input.metadata;
   const description = {
     format: image.input.type,

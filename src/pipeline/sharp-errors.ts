@@ -28,9 +28,12 @@ export function timeoutError(limitSeconds: number, startedAt: number, percent: n
   );
 }
 
-/** Messages of libvips loaders (and sharp's input checks) that mean the input itself is bad. */
+/**
+ * Messages of libvips loaders and their libraries (and of sharp's input checks): the input itself
+ * is bad. Savers' messages ("gifsave: ...") must not match.
+ */
 const DECODER_FAILURE =
-  /corrupt header|unsupported image format|bad page|load|VipsJpeg|VipsPng|libpng|libtiff|TIFF|gif|webp|heif|svg|premature|truncated|not enough|decode|read error|out of order/i;
+  /corrupt header|unsupported image format|bad page|load|VipsJpeg|vipspng|libpng|tiff2vips|TIFFRead|TIFFFill|premature|truncated|not enough image data/i;
 
 export function fromSharpError(error: unknown, context: ErrorContext): ServiceError {
   if (error instanceof ServiceError) return error;

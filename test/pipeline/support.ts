@@ -35,7 +35,7 @@ export function fixture(name: string): Buffer {
 export const px = (value: number): { px: number } => ({ px: value });
 export const pct = (fraction: number): { pct: number } => ({ pct: fraction });
 
-export function process(input: string | Buffer, plan: Plan, limits: PipelineLimits = LIMITS): Promise<PipelineOutput> {
+export function render(input: string | Buffer, plan: Plan, limits: PipelineLimits = LIMITS): Promise<PipelineOutput> {
   return runPipeline(typeof input === 'string' ? fixture(input) : input, plan, limits);
 }
 

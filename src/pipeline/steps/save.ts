@@ -6,7 +6,7 @@ import type { ImageFormat, Plan } from '../../plan/types.js';
 import { encoderOf, type Animation, type Encoder } from '../encoders.js';
 import type { PipelineImage } from '../image.js';
 import { run } from '../image.js';
-import { describe } from '../json.js';
+import { jsonDescription } from '../json.js';
 import { chooseOutput, saverDisabled, type SaveFormat } from '../output-format.js';
 import type { PipelineOutput } from '../types.js';
 
@@ -44,7 +44,7 @@ export async function save(image: PipelineImage, plan: Plan): Promise<PipelineOu
   const facts = { width: image.width, height: image.pageHeight * image.pages, inputType: image.input.type };
 
   if (saver === 'json') {
-    return { ...facts, data: Buffer.from(describe(image, plan)), contentType: 'application/json', extension: undefined };
+    return { ...facts, data: Buffer.from(jsonDescription(image, plan)), contentType: 'application/json', extension: undefined };
   }
   const animation = animationOf(image, plan);
   const data = await run(image, (pipeline) => saver.encode(pipeline, plan, animation).toBuffer());
