@@ -168,6 +168,11 @@ export function remainingSeconds(job: Job): number {
   return Math.ceil(left);
 }
 
+/** Throws PROCESS_TIMEOUT once the job's time is spent; checked between steps too. */
+export function checkDeadline(job: Job): void {
+  remainingSeconds(job);
+}
+
 /** Runs one sharp pipeline under the time limit, turning its failures into ServiceErrors. */
 export async function runSharp<T>(
   pipeline: Sharp,

@@ -3,7 +3,7 @@
  * HTTP and threads; the workers, the CLI and the tests all call `runPipeline`.
  */
 import type { Plan } from '../plan/types.js';
-import { remainingSeconds, type PipelineImage, type Step } from './image.js';
+import { checkDeadline, type PipelineImage, type Step } from './image.js';
 import { alignment } from './steps/alignment.js';
 import { autoOrient } from './steps/auto-orient.js';
 import { crop } from './steps/crop.js';
@@ -47,7 +47,7 @@ export async function runPipeline(input: Buffer, plan: Plan, limits: PipelineLim
   const job = { limits, startedAt: performance.now() };
   let image: PipelineImage = await load(input, plan, job);
   for (const step of steps) {
-    remainingSeconds(job); // the deadline, between steps
+    checkDeadline(job);
     image = await step(image, plan);
   }
   return save(image, plan); // 17

@@ -6,7 +6,7 @@ import type { Plan } from '../plan/types.js';
 import type { PipelineImage } from './image.js';
 import { fromExif, isUpright } from './orientation.js';
 
-/** Below this the reference reports no density (1 pixel/mm, 25.4 dpi). */
+/** sharp reports rounded dpi; the reference reports only densities above 1 pixel/mm (25.4 dpi). */
 const DEFAULT_DPI = 25;
 
 /**

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { ServiceError } from '../../src/errors.js';
 import { remainingSeconds } from '../../src/pipeline/image.js';
 import { fromSharpError, timeoutError } from '../../src/pipeline/sharp-errors.js';
-import { LIMITS } from './support.js';
+import { assertFails, LIMITS, PHOTO, px, render } from './support.js';
 
 const context = (decoding: boolean) => ({
   decoding,
@@ -60,5 +60,16 @@ describe('processing time limit', () => {
           'Maximum image processing time of 10 seconds exceeded with 12 seconds. Operation was canceled after 0% completion',
     );
     assert.equal(remainingSeconds({ limits: LIMITS, startedAt: performance.now() - 2_500 }), 8);
+  });
+  test('sharp cancels a job that runs too long', async () => {
+    // A 64-megapixel PNG at zlib level 9 takes several seconds anywhere.
+    const slow = { w: px(8000), h: px(8000), fit: 'fill', output: 'png', l: 9 } as const;
+    const started = performance.now();
+    const error = await assertFails(render(PHOTO, slow, { ...LIMITS, timeoutSeconds: 1 }), 'PROCESS_TIMEOUT');
+    assert.match(
+      error.message,
+      /^libvips error: Maximum image processing time of 1 second exceeded with \d+ seconds?\. Operation was canceled after \d+% completion$/,
+    );
+    assert.ok(performance.now() - started < 5000);
   });
 });
