@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from './http/server.js';
 import { loadUws } from './http/uws.js';
 import type { Logger } from './log.js';
 import { fetchOrigin, originOptionsFrom } from './origin/fetch.js';
+import { closeOriginAgents } from './origin/guarded-agent.js';
 import type { PipelineLimits } from './pipeline/types.js';
 import { ImageService } from './service/image-service.js';
 import { ImageWorkerPool } from './workers/pool.js';
@@ -71,7 +72,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     pool,
     async close() {
       server.close();
-      await pool.close();
+      await Promise.all([pool.close(), closeOriginAgents(), images.flush()]);
     },
   };
 }

@@ -35,6 +35,7 @@ export interface ServedImage {
 export class ImageService {
   /** Entries still being written to disk, so a repeat request meanwhile is already a hit. */
   private readonly writing = new Map<string, { data: Buffer; meta: CachedMeta }>();
+  private readonly pendingWrites = new Set<Promise<void>>();
 
   constructor(private readonly deps: ImageServiceDeps) {}
 
@@ -60,6 +61,11 @@ export class ImageService {
     return { data: output.data, meta, cache: 'MISS', key };
   }
 
+  /** Resolves once every background cache write has finished (for a clean shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pendingWrites]);
+  }
+
   private async lookup(key: string): Promise<{ data: Buffer; meta: CachedMeta } | undefined> {
     if (!this.deps.cache) return undefined;
     const pending = this.writing.get(key);
@@ -77,11 +83,15 @@ export class ImageService {
   private store(key: string, data: Buffer, meta: CachedMeta): void {
     if (!this.deps.cache) return;
     this.writing.set(key, { data, meta });
-    this.deps.cache
+    const write = this.deps.cache
       .put(key, data, meta)
       .catch((error: unknown) => {
         this.deps.log.warn({ err: error, key }, 'cache write failed');
       })
-      .finally(() => this.writing.delete(key));
+      .finally(() => {
+        this.writing.delete(key);
+        this.pendingWrites.delete(write);
+      });
+    this.pendingWrites.add(write);
   }
 }
