@@ -39,9 +39,15 @@ function loadTruffleShim(): UwsModule {
   return require(join(root, 'dist', 'index.js')) as UwsModule;
 }
 
-function firstLine(error: unknown): string {
+/** The loader's message on one line: both the package's own words and the system's (e.g. glibc). */
+function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' | ')
+    .slice(0, 400);
 }
 
 /**
@@ -58,7 +64,7 @@ export function loadUws(options: { allowJsFallback: boolean }): LoadedUws & { fa
     try {
       return { uws: load(), build, native: true, failures };
     } catch (error) {
-      failures.push(`${build}: ${firstLine(error)}`);
+      failures.push(`${build}: ${oneLine(error)}`);
     }
   }
   if (!options.allowJsFallback) {
