@@ -4,16 +4,18 @@
  * `default=` redirect).
  */
 import { ServiceError, asServiceError, errorBody } from '../errors.js';
+import { withOutputFormat } from '../plan/canonical.js';
 import { parseQuery } from '../plan/parse.js';
-import type { Delivery } from '../plan/types.js';
+import type { Delivery, Plan } from '../plan/types.js';
+import { negotiateFormat } from './negotiate.js';
 import { base64Body, commonHeaders, successHeaders } from './headers.js';
 import type { Headers, ResponseWriter } from './respond.js';
 import type { RequestFacts, ServerDeps } from './server.js';
 import { statusLine } from './status.js';
 import { landingPage } from './landing.js';
 
-function sendError(writer: ResponseWriter, error: ServiceError, fallback: string | undefined, head: boolean): void {
-  const headers: Headers = [...commonHeaders, ['Content-Type', 'application/json']];
+function sendError(writer: ResponseWriter, error: ServiceError, fallback: string | undefined, head: boolean, vary: Headers = []): void {
+  const headers: Headers = [...commonHeaders, ['Content-Type', 'application/json'], ...vary];
   if (fallback !== undefined) {
     // The body keeps the original status in its `code`; only the status line becomes 302.
     writer.send(statusLine(302), [...headers, ['Location', fallback]], errorBody(error), head);
@@ -41,16 +43,21 @@ export async function handleImageRequest(writer: ResponseWriter, facts: RequestF
     sendError(writer, new ServiceError(outcome.code), outcome.fallback, head);
     return;
   }
-  const { delivery, plan } = outcome.request;
+  const { delivery } = outcome.request;
+  // `output=auto` becomes the concrete format before the key is computed, so the cache stores one
+  // entry per format (not per Accept header) and shares it with the explicit spelling.
+  const negotiated = outcome.request.plan.output === 'auto';
+  const plan: Plan = negotiated ? withOutputFormat(outcome.request.plan, negotiateFormat(facts.accept)) : outcome.request.plan;
+  const vary: Headers = negotiated ? [['Vary', 'Accept']] : [];
   try {
     const served = await deps.images.serve(delivery.url, plan, writer.signal);
     if (writer.gone) return;
     const body = delivery.base64 ? base64Body(served.meta, served.data) : served.data;
-    writer.send(statusLine(200), successHeaders(served.meta, delivery, served.cache), body, head);
+    writer.send(statusLine(200), [...successHeaders(served.meta, delivery, served.cache), ...vary], body, head);
   } catch (thrown) {
     if (writer.gone) return;
     const error = asServiceError(thrown);
     if (error.status >= 500) deps.log.error({ err: thrown, url: delivery.url }, 'request failed');
-    sendError(writer, error, fallbackFor(delivery, error), head);
+    sendError(writer, error, fallbackFor(delivery, error), head, vary);
   }
 }

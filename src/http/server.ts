@@ -31,6 +31,8 @@ export interface RequestFacts {
   readonly method: string;
   readonly path: string;
   readonly query: string;
+  /** The Accept header, for `output=auto`. */
+  readonly accept: string;
 }
 
 const noStore: Headers = [['Cache-Control', 'no-store, must-revalidate']];
@@ -56,7 +58,12 @@ function handleClearCache(writer: ResponseWriter, head: boolean): void {
 }
 
 function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
-  const facts: RequestFacts = { method: req.getMethod().toLowerCase(), path: req.getUrl(), query: req.getQuery() ?? '' };
+  const facts: RequestFacts = {
+    method: req.getMethod().toLowerCase(),
+    path: req.getUrl(),
+    query: req.getQuery() ?? '',
+    accept: req.getHeader('accept'),
+  };
   const writer = new ResponseWriter(res);
   if (facts.method !== 'get' && facts.method !== 'head') {
     writer.send(statusLine(405), [['Allow', 'GET, HEAD'], ['Content-Type', 'text/plain']], 'Method Not Allowed');

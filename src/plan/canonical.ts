@@ -88,6 +88,7 @@ export function canonicalise(input: Plan): Plan {
  * The plan once the HTTP layer has chosen a concrete format for `output=auto`: the output-dependent
  * rules run again so that, e.g., `output=auto` resolved to png shares the entry of `output=png`.
  */
-export function withOutputFormat(plan: Plan, format: ImageFormat): Plan {
-  return sealPlan(canonicalise({ ...plan, output: format }));
+export function withOutputFormat(plan: Plan, format: ImageFormat | undefined): Plan {
+  const { output: _previous, ...rest } = plan;
+  return sealPlan(canonicalise(format === undefined ? rest : { ...rest, output: format }));
 }
