@@ -3,13 +3,14 @@
  * main.ts uses it for the real process; tests use it to run the whole service in-process.
  */
 import type { Config } from './config.js';
-import { DiskCache } from './cache/store.js';
+import { ImageCache } from './cache/image-cache.js';
 import { startServer, type RunningServer } from './http/server.js';
 import { loadUws } from './http/uws.js';
 import type { Logger } from './log.js';
 import { fetchOrigin, originOptionsFrom } from './origin/fetch.js';
 import { closeOriginAgents } from './origin/guarded-agent.js';
 import type { PipelineLimits } from './pipeline/types.js';
+import { Gate } from './service/gate.js';
 import { ImageService } from './service/image-service.js';
 import { ImageWorkerPool } from './workers/pool.js';
 // sharp must be loaded by the main thread before worker threads load it, so glibc keeps libvips
@@ -19,6 +20,8 @@ import 'sharp';
 export interface App {
   readonly port: number;
   readonly pool: ImageWorkerPool;
+  readonly images: ImageService;
+  readonly cache: ImageCache | undefined;
   close(): Promise<void>;
 }
 
@@ -40,7 +43,12 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     log.warn({ uws: loaded.build, skipped: loaded.failures }, 'uWebSockets.js: running the slow JS shim');
   }
 
-  const pool = new ImageWorkerPool({ workers: config.workers, limits: pipelineLimits(config) });
+  const pool = new ImageWorkerPool({
+    workers: config.workers,
+    limits: pipelineLimits(config),
+    maxQueue: config.maxQueue,
+    ...(config.sharpConcurrency === undefined ? {} : { settings: { sharpConcurrency: config.sharpConcurrency } }),
+  });
   let ready = false;
   pool.ready.then(
     () => {
@@ -51,16 +59,29 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   );
 
   const originOptions = originOptionsFrom(config);
+  const cache = config.cacheEnabled
+    ? new ImageCache({
+        dir: config.cacheDir,
+        maxBytes: config.cacheMaxBytes,
+        memoryBytes: config.cacheMemoryBytes,
+        ttlMs: config.cacheTtlS * 1000,
+        log,
+      })
+    : undefined;
   const images = new ImageService({
-    cache: config.cacheEnabled ? new DiskCache(config.cacheDir) : undefined,
-    pool,
+    cache,
+    process: (input, plan) => pool.process(input, plan),
     fetchOrigin: (url, signal) => fetchOrigin(url, originOptions, signal),
-    log,
+    fetchGate: new Gate(config.fetchConcurrency, config.fetchConcurrency * 4),
   });
 
   let server: RunningServer;
   try {
-    server = await startServer({ uws: loaded.uws, images, log, ready: () => ready, build: loaded.build }, config.host, config.port);
+    server = await startServer(
+      { uws: loaded.uws, images, log, ready: () => ready, build: loaded.build, cache, purgeToken: config.purgeToken },
+      config.host,
+      config.port,
+    );
   } catch (error) {
     await pool.close();
     throw error;
@@ -70,9 +91,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   return {
     port: server.port,
     pool,
+    images,
+    cache,
     async close() {
       server.close();
-      await Promise.all([pool.close(), closeOriginAgents(), images.flush()]);
+      await Promise.all([pool.close(), closeOriginAgents(), cache?.flush()]);
     },
   };
 }

@@ -33,6 +33,13 @@ export interface Config {
   readonly processTimeoutS: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly uwsAllowJsFallback: boolean;
+  readonly cacheTtlS: number;
+  readonly cacheMaxBytes: number;
+  readonly cacheMemoryBytes: number;
+  readonly purgeToken: string | undefined;
+  readonly maxQueue: number;
+  readonly fetchConcurrency: number;
+  readonly sharpConcurrency: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -104,7 +111,14 @@ export const settings = [
   { env: 'HOST', key: 'host', defaultText: '0.0.0.0', doc: 'Address to listen on.', parse: (raw) => (isIP(raw.trim()) || raw.trim() === 'localhost' ? raw.trim() : { problem: 'must be an IP address or localhost' }) },
   { env: 'CACHE_DIR', key: 'cacheDir', defaultText: './cache', doc: 'Directory of the on-disk cache (cacache).', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
   { env: 'CACHE_ENABLED', key: 'cacheEnabled', defaultText: 'true', doc: '`false` serves every request as a miss (for benchmarks).', parse: boolean },
+  { env: 'CACHE_TTL_S', key: 'cacheTtlS', defaultText: '2678400', doc: 'Server-side lifetime of a cached variant (31 days), independent of the browser `maxage`.', parse: integer(1, 10 * 365 * 86400) },
+  { env: 'CACHE_MAX_BYTES', key: 'cacheMaxBytes', defaultText: '10737418240', doc: 'Disk cache bound (10 GiB of content); least recently used entries are evicted beyond it.', parse: integer(1, 2 ** 50) },
+  { env: 'CACHE_MEMORY_BYTES', key: 'cacheMemoryBytes', defaultText: '134217728', doc: 'Hot in-memory tier in front of the disk (128 MiB); 0 disables it.', parse: integer(0, 2 ** 40) },
+  { env: 'PURGE_TOKEN', key: 'purgeToken', defaultText: 'unset (purge API disabled)', doc: 'Bearer token for `DELETE /cache` and `DELETE /cache/variant`.', parse: (raw) => (raw.trim().length >= 16 ? raw.trim() : { problem: 'must be at least 16 characters' }) },
   { env: 'WORKERS', key: 'workers', defaultText: 'available cores', doc: 'Image worker threads in the pool.', parse: integer(1, 256) },
+  { env: 'SHARP_CONCURRENCY', key: 'sharpConcurrency', defaultText: 'cores / WORKERS', doc: 'libvips threads per job inside each worker.', parse: integer(1, 64) },
+  { env: 'MAX_QUEUE', key: 'maxQueue', defaultText: '64', doc: 'Image jobs that may wait for a worker (at least 1); beyond it requests get 503 with Retry-After.', parse: integer(1, 100_000) },
+  { env: 'FETCH_CONCURRENCY', key: 'fetchConcurrency', defaultText: '32', doc: 'Origin downloads at once (four times as many may wait; beyond that 503).', parse: integer(1, 10_000) },
   { env: 'ALLOW_PRIVATE_ORIGINS', key: 'allowPrivateOrigins', defaultText: 'none', doc: '`true`, or comma-separated CIDRs exempt from the private/reserved address deny list.', parse: allowList },
   { env: 'MAX_DOWNLOAD_BYTES', key: 'maxDownloadBytes', defaultText: '104857600', doc: 'Largest origin body accepted, checked while streaming.', parse: integer(1, 2 ** 40) },
   { env: 'MAX_REDIRECTS', key: 'maxRedirects', defaultText: '10', doc: 'Redirect responses followed before giving up.', parse: integer(0, 50) },
@@ -139,6 +153,13 @@ const defaults: Config = {
   processTimeoutS: 10,
   logLevel: 'info',
   uwsAllowJsFallback: false,
+  cacheTtlS: 31 * 86400,
+  cacheMaxBytes: 10 * 1024 ** 3,
+  cacheMemoryBytes: 128 * 1024 ** 2,
+  purgeToken: undefined,
+  maxQueue: 64,
+  fetchConcurrency: 32,
+  sharpConcurrency: undefined,
 };
 
 function isProblem(value: unknown): value is { problem: string } {

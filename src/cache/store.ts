@@ -1,12 +1,13 @@
 /**
- * The on-disk cache: cacache under CACHE_DIR, one entry per content-addressed key. Each entry keeps
+ * The on-disk tier: cacache under CACHE_DIR, one entry per content-addressed key. Each entry keeps
  * what a response needs (content type, extension, dimensions, canonical link) so a hit is answered
  * from the stored bytes without ever decoding the image.
  *
- * cacache writes content to a temporary file and renames it into place, and its index lines carry
- * their own checksum, so a crash mid-write leaves no entry that could be served half-written.
+ * Crash safety comes from cacache: content is written to a temporary file and renamed into place
+ * before the index line is appended, and every index line carries its own checksum, so a kill -9
+ * mid-write leaves at worst an orphaned content file (reclaimed by `reclaim`) and never an entry
+ * that points at half-written bytes. Reads verify the content's integrity hash as well.
  */
-import { readFile } from 'node:fs/promises';
 import cacache from 'cacache';
 
 /** What is stored beside the bytes. Versioned so a format change never misreads old entries. */
@@ -32,7 +33,14 @@ export interface CacheEntry {
   readonly data: Buffer;
 }
 
-function isCachedMeta(value: unknown): value is CachedMeta {
+/** One entry as the index lists it, without its bytes. */
+export interface IndexedEntry {
+  readonly key: string;
+  readonly size: number;
+  readonly meta: CachedMeta;
+}
+
+export function isCachedMeta(value: unknown): value is CachedMeta {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
   return (
@@ -48,32 +56,65 @@ function isCachedMeta(value: unknown): value is CachedMeta {
   );
 }
 
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
 export class DiskCache {
   constructor(readonly dir: string) {}
 
-  /**
-   * Reads an entry, or undefined when absent. The bytes are read straight from the content file
-   * (the path comes from the index) instead of through cacache's verifying reader: hashing every hit
-   * would cost more CPU than the rest of the hit path. The size is still checked.
-   */
+  /** Reads an entry, or undefined when absent, unreadable or failing its integrity check. */
   async get(key: string): Promise<CacheEntry | undefined> {
-    const info = await cacache.get.info(this.dir, key);
-    if (!info || !isCachedMeta(info.metadata)) return undefined;
-    let data: Buffer;
     try {
-      data = await readFile(info.path);
-    } catch {
-      return undefined; // content reclaimed by `verify` or removed by hand: a miss, not an error
+      const { data, metadata } = await cacache.get(this.dir, key);
+      return isCachedMeta(metadata) ? { meta: metadata, data } : undefined;
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'ENOENT') return undefined; // no entry, or its content was reclaimed
+      if (code === 'EINTEGRITY' || code === 'EBADSIZE') {
+        // Damaged on disk: never serve it, and drop it so the next request rebuilds it.
+        await this.remove(key).catch(() => undefined);
+        return undefined;
+      }
+      throw error;
     }
-    if (info.size !== undefined && data.length !== info.size) return undefined;
-    return { meta: info.metadata, data };
   }
 
-  async put(key: string, data: Buffer, meta: CachedMeta): Promise<void> {
-    await cacache.put(this.dir, key, data, { metadata: meta });
+  /** Stores an entry; resolves to the content's integrity string (needed to delete it later). */
+  async put(key: string, data: Buffer, meta: CachedMeta): Promise<string> {
+    return cacache.put(this.dir, key, data, { metadata: meta });
   }
 
-  async remove(key: string): Promise<void> {
-    await cacache.rm.entry(this.dir, key);
+  /** Removes the index entry (the whole bucket, not a tombstone) and, if given, its content. */
+  async remove(key: string, integrity?: string): Promise<void> {
+    // `removeFully` is supported by cacache but missing from its type definitions.
+    const removeEntry = cacache.rm.entry as (dir: string, key: string, opts: { removeFully: boolean }) => Promise<unknown>;
+    await removeEntry(this.dir, key, { removeFully: true });
+    // Content is shared by keys whose outputs are byte-identical; a sibling that loses it just
+    // becomes a miss (ENOENT above), which is cheaper than tracking references.
+    if (integrity !== undefined) await cacache.rm.content(this.dir, integrity).catch(() => undefined);
+  }
+
+  /** Every live entry of the index, for the eviction bookkeeping at start. */
+  async list(): Promise<(IndexedEntry & { integrity: string })[]> {
+    const entries: (IndexedEntry & { integrity: string })[] = [];
+    const all = await cacache.ls(this.dir);
+    for (const entry of Object.values(all)) {
+      if (!isCachedMeta(entry.metadata)) continue;
+      entries.push({ key: entry.key, size: entry.size ?? 0, meta: entry.metadata, integrity: entry.integrity });
+    }
+    return entries;
+  }
+
+  /** Integrity of the stored content of a key (needed to delete it), if any. */
+  async integrityOf(key: string): Promise<string | undefined> {
+    const info = await cacache.get.info(this.dir, key);
+    return info?.integrity;
+  }
+
+  /** cacache's `verify`: removes content no index entry points to and compacts the index. */
+  async reclaim(): Promise<{ reclaimedBytes: number }> {
+    const stats = (await cacache.verify(this.dir)) as { reclaimedSize?: number };
+    return { reclaimedBytes: stats.reclaimedSize ?? 0 };
   }
 }

@@ -15,7 +15,13 @@ import { statusLine } from './status.js';
 import { landingPage } from './landing.js';
 
 function sendError(writer: ResponseWriter, error: ServiceError, fallback: string | undefined, head: boolean, vary: Headers = []): void {
-  const headers: Headers = [...commonHeaders, ['Content-Type', 'application/json'], ...vary];
+  const headers: Headers = [
+    ...commonHeaders,
+    ['Content-Type', 'application/json'],
+    ...vary,
+    // Back-pressure: tell well-behaved clients and CDNs when to come back.
+    ...(error.code === 'OVERLOADED' ? ([['Retry-After', '1']] as const) : []),
+  ];
   if (fallback !== undefined) {
     // The body keeps the original status in its `code`; only the status line becomes 302.
     writer.send(statusLine(302), [...headers, ['Location', fallback]], errorBody(error), head);

@@ -5,7 +5,9 @@
  */
 import type { HttpRequest, HttpResponse, us_listen_socket } from '@btc-vision/uwebsockets.js';
 import type { Logger } from '../log.js';
+import type { ImageCache } from '../cache/image-cache.js';
 import type { ImageService } from '../service/image-service.js';
+import { handlePurge } from './purge-route.js';
 import { handleImageRequest } from './image-route.js';
 import { commonHeaders } from './headers.js';
 import { ResponseWriter, type Headers } from './respond.js';
@@ -19,6 +21,9 @@ export interface ServerDeps {
   /** Resolves when the worker pool can take jobs; /health answers 503 until then. */
   readonly ready: () => boolean;
   readonly build: string;
+  readonly cache: ImageCache | undefined;
+  /** Undefined disables the purge API. */
+  readonly purgeToken: string | undefined;
 }
 
 export interface RunningServer {
@@ -33,6 +38,7 @@ export interface RequestFacts {
   readonly query: string;
   /** The Accept header, for `output=auto`. */
   readonly accept: string;
+  readonly authorization: string;
 }
 
 const noStore: Headers = [['Cache-Control', 'no-store, must-revalidate']];
@@ -63,8 +69,16 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     path: req.getUrl(),
     query: req.getQuery() ?? '',
     accept: req.getHeader('accept'),
+    authorization: req.getHeader('authorization'),
   };
   const writer = new ResponseWriter(res);
+  if (facts.method === 'delete' && deps.purgeToken !== undefined && (facts.path === '/cache' || facts.path === '/cache/variant')) {
+    handlePurge(writer, facts, { cache: deps.cache, token: deps.purgeToken }).catch((error: unknown) => {
+      deps.log.error({ err: error }, 'purge failed');
+      json(writer, 500, { status: 'error', code: 500, message: 'purge failed' });
+    });
+    return;
+  }
   if (facts.method !== 'get' && facts.method !== 'head') {
     writer.send(statusLine(405), [['Allow', 'GET, HEAD'], ['Content-Type', 'text/plain']], 'Method Not Allowed');
     return;

@@ -1,13 +1,19 @@
 /**
  * What happens to an image request once parsed, independent of the HTTP server: look the variant up
- * in the cache, otherwise fetch the origin, process it in a worker and store the result.
+ * in the cache tiers, otherwise fetch the origin and process it in a worker, then store the result.
  * Hits never touch the worker pool; nothing here decodes an image.
+ *
+ * Concurrent requests for one variant share one production, and concurrent productions from one
+ * source share one download (single flight), so a burst of identical misses costs one fetch and one
+ * processing job.
  */
-import type { Logger } from '../log.js';
-import type { CachedMeta, DiskCache } from '../cache/store.js';
+import type { ImageCache } from '../cache/image-cache.js';
+import type { CachedMeta } from '../cache/store.js';
 import { cacheKey, sourceKey } from '../plan/key.js';
 import type { Plan } from '../plan/types.js';
-import type { ImageWorkerPool } from '../workers/pool.js';
+import type { PoolOutput } from '../workers/pool.js';
+import type { Gate } from './gate.js';
+import { SingleFlight } from './single-flight.js';
 
 export interface OriginBody {
   readonly body: Buffer;
@@ -18,34 +24,79 @@ export interface OriginBody {
 export type FetchOrigin = (url: string, signal: AbortSignal) => Promise<OriginBody>;
 
 export interface ImageServiceDeps {
-  /** Undefined when CACHE_ENABLED=false: every request is a miss. */
-  readonly cache: DiskCache | undefined;
-  readonly pool: Pick<ImageWorkerPool, 'process'>;
+  /** Undefined when CACHE_ENABLED=false: every request is a miss, and is produced on its own. */
+  readonly cache: ImageCache | undefined;
+  readonly process: (input: Buffer, plan: Plan) => Promise<PoolOutput>;
   readonly fetchOrigin: FetchOrigin;
-  readonly log: Logger;
+  /** Bounds concurrent origin downloads. */
+  readonly fetchGate: Gate;
 }
+
+export type CacheStatus = 'HIT' | 'MISS';
 
 export interface ServedImage {
   readonly data: Buffer;
   readonly meta: CachedMeta;
-  readonly cache: 'HIT' | 'MISS';
+  readonly cache: CacheStatus;
+  /** Which tier answered a hit. */
+  readonly tier: 'memory' | 'disk' | undefined;
   readonly key: string;
 }
 
+interface Produced {
+  readonly data: Buffer;
+  readonly meta: CachedMeta;
+}
+
+/** A copy that owns its memory, so the original can be transferred to a worker independently. */
+function ownedCopy(body: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(body.length);
+  body.copy(copy);
+  return copy;
+}
+
 export class ImageService {
-  /** Entries still being written to disk, so a repeat request meanwhile is already a hit. */
-  private readonly writing = new Map<string, { data: Buffer; meta: CachedMeta }>();
-  private readonly pendingWrites = new Set<Promise<void>>();
+  private readonly variants = new SingleFlight<Produced>();
+  // Each waiter's body is transferred to a worker, which detaches it: all but one get a copy.
+  private readonly sources = new SingleFlight<OriginBody>((origin, last) =>
+    last ? origin : { ...origin, body: ownedCopy(origin.body) },
+  );
+  /** Counters for tests and metrics. */
+  readonly counts = { fetches: 0, processed: 0, hits: 0, misses: 0 };
 
   constructor(private readonly deps: ImageServiceDeps) {}
 
   async serve(url: string, plan: Plan, signal: AbortSignal): Promise<ServedImage> {
     const key = cacheKey(url, plan);
-    const hit = await this.lookup(key);
-    if (hit) return { ...hit, cache: 'HIT', key };
+    const { cache } = this.deps;
+    if (!cache) {
+      this.counts.misses += 1;
+      const produced = await this.produce(url, plan, signal);
+      return { ...produced, cache: 'MISS', tier: undefined, key };
+    }
+    const hit = await cache.get(key);
+    if (hit) {
+      this.counts.hits += 1;
+      return { data: hit.entry.data, meta: hit.entry.meta, cache: 'HIT', tier: hit.tier, key };
+    }
+    this.counts.misses += 1;
+    const produced = await this.variants.run(key, signal, async (shared) => {
+      const result = await this.produce(url, plan, shared);
+      cache.put(key, result);
+      return result;
+    });
+    return { ...produced, cache: 'MISS', tier: undefined, key };
+  }
 
-    const origin = await this.deps.fetchOrigin(url, signal);
-    const output = await this.deps.pool.process(origin.body, plan);
+  private async produce(url: string, plan: Plan, signal: AbortSignal): Promise<Produced> {
+    const origin = await this.sources.run(url, signal, (shared) =>
+      this.deps.fetchGate.run(() => {
+        this.counts.fetches += 1;
+        return this.deps.fetchOrigin(url, shared);
+      }),
+    );
+    const output = await this.deps.process(origin.body, plan);
+    this.counts.processed += 1;
     const meta: CachedMeta = {
       v: 1,
       contentType: output.contentType,
@@ -57,41 +108,11 @@ export class ImageService {
       createdAt: Date.now(),
       source: sourceKey(url),
     };
-    this.store(key, output.data, meta);
-    return { data: output.data, meta, cache: 'MISS', key };
+    return { data: output.data, meta };
   }
 
-  /** Resolves once every background cache write has finished (for a clean shutdown). */
-  async flush(): Promise<void> {
-    await Promise.all([...this.pendingWrites]);
-  }
-
-  private async lookup(key: string): Promise<{ data: Buffer; meta: CachedMeta } | undefined> {
-    if (!this.deps.cache) return undefined;
-    const pending = this.writing.get(key);
-    if (pending) return pending;
-    try {
-      return await this.deps.cache.get(key);
-    } catch (error) {
-      // A broken cache must not break serving: treat it as a miss and say so.
-      this.deps.log.warn({ err: error, key }, 'cache read failed');
-      return undefined;
-    }
-  }
-
-  /** Stored in the background: the client does not wait for the disk. */
-  private store(key: string, data: Buffer, meta: CachedMeta): void {
-    if (!this.deps.cache) return;
-    this.writing.set(key, { data, meta });
-    const write = this.deps.cache
-      .put(key, data, meta)
-      .catch((error: unknown) => {
-        this.deps.log.warn({ err: error, key }, 'cache write failed');
-      })
-      .finally(() => {
-        this.writing.delete(key);
-        this.pendingWrites.delete(write);
-      });
-    this.pendingWrites.add(write);
+  /** Productions and downloads currently in flight. */
+  get inFlight(): { variants: number; sources: number } {
+    return { variants: this.variants.size, sources: this.sources.size };
   }
 }

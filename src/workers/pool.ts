@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { ServiceError } from '../errors.js';
+import { timeoutError } from '../pipeline/sharp-errors.js';
 import type { Plan } from '../plan/types.js';
 import type { PipelineLimits } from '../pipeline/types.js';
 import type { ProcessedImage, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
@@ -13,8 +14,16 @@ import type { ProcessedImage, WorkerJob, WorkerReply, WorkerSettings } from './p
 export interface PoolOptions {
   readonly workers: number;
   readonly limits: PipelineLimits;
+  /** Jobs that may wait for a worker; beyond that `process` fails at once with OVERLOADED. */
+  readonly maxQueue: number;
   readonly settings?: Partial<WorkerSettings>;
 }
+
+/**
+ * Grace beyond the pipeline's own libvips timeout before the worker is terminated: the pipeline
+ * normally cancels itself and answers; this catches work libvips cannot cancel (a stuck decoder).
+ */
+const HARD_LIMIT_GRACE_MS = 2000;
 
 export interface PoolOutput extends Omit<ProcessedImage, 'data' | 'ok'> {
   readonly data: Buffer;
@@ -28,6 +37,9 @@ function ownsMemory(buffer: Buffer): boolean {
 export class ImageWorkerPool {
   private readonly piscina: Piscina<WorkerJob, WorkerReply>;
   private readonly limits: PipelineLimits;
+  private readonly capacity: number;
+  /** Jobs accepted and not yet settled: running plus waiting. */
+  private outstanding = 0;
   readonly ready: Promise<void>;
 
   constructor(options: PoolOptions) {
@@ -40,10 +52,14 @@ export class ImageWorkerPool {
       filename: new URL('./image-worker.js', import.meta.url).href,
       minThreads: options.workers,
       maxThreads: options.workers,
-      // Threads stay up: starting one means loading libvips again.
-      idleTimeout: Number.MAX_SAFE_INTEGER,
+      // Threads stay up: starting one means loading libvips again. (The largest timer Node accepts:
+      // anything bigger is silently turned into 1 ms, which would recycle threads constantly.)
+      idleTimeout: 2 ** 31 - 1,
       workerData: settings,
     });
+    // Bounded here rather than with Piscina's `maxQueue`, which does not count tasks that carry an
+    // AbortSignal (ours all do, for the hard time limit).
+    this.capacity = options.workers + options.maxQueue;
     this.ready = Promise.all(
       Array.from({ length: options.workers }, () => this.piscina.run({ kind: 'ping' })),
     ).then(() => undefined);
@@ -51,6 +67,16 @@ export class ImageWorkerPool {
 
   /** Runs the pipeline in a worker. `input` is transferred (copied first only if it shares memory). */
   async process(input: Buffer, plan: Plan): Promise<PoolOutput> {
+    if (this.outstanding >= this.capacity) throw new ServiceError('OVERLOADED');
+    this.outstanding += 1;
+    try {
+      return await this.runJob(input, plan);
+    } finally {
+      this.outstanding -= 1;
+    }
+  }
+
+  private async runJob(input: Buffer, plan: Plan): Promise<PoolOutput> {
     let body: ArrayBuffer;
     if (ownsMemory(input)) {
       body = input.buffer as ArrayBuffer;
@@ -58,19 +84,36 @@ export class ImageWorkerPool {
       body = new ArrayBuffer(input.byteLength);
       new Uint8Array(body).set(input);
     }
-    const reply = await this.piscina.run(
-      { kind: 'process', input: body, plan, limits: this.limits },
-      { transferList: [body] },
-    );
+    const startedAt = performance.now();
+    let reply: WorkerReply;
+    try {
+      reply = await this.piscina.run(
+        { kind: 'process', input: body, plan, limits: this.limits },
+        { transferList: [body], signal: AbortSignal.timeout(this.limits.timeoutSeconds * 1000 + HARD_LIMIT_GRACE_MS) },
+      );
+    } catch (error) {
+      throw this.poolError(error, startedAt);
+    }
     if (!reply.ok) throw ServiceError.fromShape(reply.error);
     if (!('data' in reply)) throw new ServiceError('INTERNAL', 'worker answered a process job with a pong');
     const { ok: _ok, data, ...facts } = reply;
     return { ...facts, data: Buffer.from(data) };
   }
 
+  /**
+   * Piscina's own failures: an aborted job hit the hard time limit (the worker was terminated and
+   * Piscina starts a fresh one); anything else is a crashed worker (500) — Piscina replaces it and
+   * the other jobs go on.
+   */
+  private poolError(error: unknown, startedAt: number): ServiceError {
+    if (error instanceof ServiceError) return error;
+    if (error instanceof Error && error.name === 'AbortError') return timeoutError(this.limits.timeoutSeconds, startedAt, 0);
+    return new ServiceError('INTERNAL', undefined, { cause: error });
+  }
+
   /** Jobs waiting for a free worker. */
   get queueSize(): number {
-    return this.piscina.queueSize;
+    return Math.max(0, this.outstanding - this.piscina.threads.length);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,69 @@
+/**
+ * The purge API (an extension the public service never shipped): with PURGE_TOKEN set,
+ * `DELETE /cache?url=<source>` removes every cached variant of a source and
+ * `DELETE /cache/variant?url=<source>&<params>` the one variant those parameters name.
+ * Both answer `{"status":"success","removed":N}`; a missing or wrong token gets 401.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ImageCache } from '../cache/image-cache.js';
+import { ServiceError, errorBody } from '../errors.js';
+import { withOutputFormat } from '../plan/canonical.js';
+import { cacheKey, sourceKey } from '../plan/key.js';
+import { parseQuery } from '../plan/parse.js';
+import type { ImageFormat, Plan } from '../plan/types.js';
+import { commonHeaders } from './headers.js';
+import type { ResponseWriter } from './respond.js';
+import { statusLine } from './status.js';
+
+export interface PurgeDeps {
+  readonly cache: ImageCache | undefined;
+  readonly token: string;
+}
+
+/** Compares digests, not the strings, so the comparison takes the same time whatever the input. */
+function tokenMatches(authorization: string, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match?.[1]) return false;
+  const given = createHash('sha256').update(match[1]).digest();
+  const expected = createHash('sha256').update(token).digest();
+  return timingSafeEqual(given, expected);
+}
+
+/** The variants one plan may be stored as: `output=auto` may have produced any negotiated format. */
+function variantPlans(plan: Plan): Plan[] {
+  if (plan.output !== 'auto') return [plan];
+  const formats: (ImageFormat | undefined)[] = ['avif', 'webp', undefined];
+  return formats.map((format) => withOutputFormat(plan, format));
+}
+
+function sendJson(writer: ResponseWriter, status: number, body: string, extra: ReadonlyArray<readonly [string, string]> = []): void {
+  writer.send(statusLine(status), [...commonHeaders, ['Content-Type', 'application/json'], ['Cache-Control', 'no-store'], ...extra], body);
+}
+
+export async function handlePurge(
+  writer: ResponseWriter,
+  facts: { path: string; query: string; authorization: string },
+  deps: PurgeDeps,
+): Promise<void> {
+  if (!tokenMatches(facts.authorization, deps.token)) {
+    sendJson(writer, 401, JSON.stringify({ status: 'error', code: 401, message: 'Missing or invalid bearer token' }), [
+      ['WWW-Authenticate', 'Bearer'],
+    ]);
+    return;
+  }
+  const outcome = parseQuery(facts.query);
+  if (outcome.kind !== 'request') {
+    sendJson(writer, 400, errorBody(new ServiceError(outcome.kind === 'invalid-url' ? outcome.code : 'INVALID_URL')));
+    return;
+  }
+  const { delivery, plan } = outcome.request;
+  let removed = 0;
+  if (deps.cache) {
+    if (facts.path === '/cache') {
+      removed = await deps.cache.removeSource(sourceKey(delivery.url));
+    } else {
+      for (const variant of variantPlans(plan)) removed += await deps.cache.remove(cacheKey(delivery.url, variant));
+    }
+  }
+  sendJson(writer, 200, JSON.stringify({ status: 'success', removed }));
+}
