@@ -16,11 +16,11 @@ describe('findDecoder', () => {
     ['cosmos_frame12924_yuv420_10bpc_bt2020_pq_q50.avif', 'heif'],
     ['tv-test-pattern-146649.svg', 'svg'],
     ['giant.svg', 'svg'],
-    // No decoder in this build: HEVC-coded HEIF, PDF, ICO, Radiance.
-    ['winter_1440x960.heic', undefined],
-    ['sizes.pdf', undefined],
-    ['favicon.ico', undefined],
-    ['84y2.hdr', undefined],
+    // Decoded in JavaScript/WebAssembly: HEVC-coded HEIF, PDF, ICO, Radiance.
+    ['winter_1440x960.heic', 'heif'],
+    ['sizes.pdf', 'pdf'],
+    ['favicon.ico', 'magick'],
+    ['84y2.hdr', 'unknown'],
   ];
   for (const [name, type] of fixtures) {
     test(`${name}: ${type ?? 'none'}`, () => assert.equal(findDecoder(fixture(name))?.type, type));

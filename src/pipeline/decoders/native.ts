@@ -3,15 +3,11 @@
  * checks, narrowed where the build cannot decode a variant (HEIF is read only when AV1-coded).
  */
 import { constants, gunzipSync } from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type SharpOptions } from 'sharp';
+import type { Size } from '../geometry.js';
 import type { InputType } from '../types.js';
 import type { DecodeRequest, Decoder } from './index.js';
-
-function startsWith(head: Buffer, bytes: readonly number[], at = 0): boolean {
-  return head.length >= at + bytes.length && bytes.every((byte, index) => head[at + index] === byte);
-}
-
-const ascii = (text: string): number[] => Array.from(text, (char) => char.charCodeAt(0));
+import { ascii, startsWith } from './raw.js';
 
 const isJpeg = (head: Buffer): boolean => startsWith(head, [0xff, 0xd8, 0xff]);
 const isPng = (head: Buffer): boolean => startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -51,29 +47,51 @@ function isSvg(head: Buffer): boolean {
   return text.toString('latin1', 0, SVG_HEADER_BYTES).toLowerCase().includes('<svg');
 }
 
-function nativeDecoder(
-  type: InputType,
-  sniff: (head: Buffer) => boolean,
-  pages: { readonly multiPage: boolean; readonly uniformPages: boolean },
-): Decoder {
+/** libvips renders SVG at 72 dpi unless told otherwise. */
+const SVG_DPI = 72;
+
+interface PageKind {
+  readonly multiPage: boolean;
+  readonly uniformPages: boolean;
+  readonly vector: boolean;
+}
+
+function nativeDecoder(type: InputType, sniff: (head: Buffer) => boolean, kind: PageKind): Decoder {
+  const options = (request: DecodeRequest, limitInputPixels: number | false): SharpOptions => ({
+    // Best effort (spec 2.1): decode corrupt or truncated data as far as it goes.
+    failOn: 'none',
+    sequentialRead: true,
+    limitInputPixels,
+    // Without `page`/`n` libvips loads the primary image of a HEIF file.
+    ...(kind.multiPage && !request.primary ? { page: request.page, pages: request.pages } : {}),
+    ...(kind.vector && request.scale !== 1 ? { density: SVG_DPI * request.scale } : {}),
+  });
   return {
     type,
-    ...pages,
+    ...kind,
     sniff,
-    open: async (input: Buffer, request: DecodeRequest) => () =>
-      sharp(input, {
-        // Best effort (spec 2.1): decode corrupt or truncated data as far as it goes.
-        failOn: 'none',
-        sequentialRead: true,
-        limitInputPixels: request.maxInputPixels,
-        ...(pages.multiPage ? { page: request.page, pages: request.pages } : {}),
-      }),
+    header: (input, request) => sharp(input, options({ ...request, scale: 1 }, request.maxInputPixels)).metadata(),
+    async pageSizes(input: Buffer): Promise<readonly Size[]> {
+      const first = await sharp(input, { failOn: 'none' }).metadata();
+      const total = kind.multiPage ? (first.pages ?? 1) : 1;
+      const sizes: Size[] = [{ width: first.width, height: first.height }];
+      for (let page = 1; page < total; page++) {
+        const header = await sharp(input, { failOn: 'none', page }).metadata();
+        sizes.push({ width: header.width, height: header.height });
+      }
+      return sizes;
+    },
+    // A vector rendered at the output resolution may have more pixels than the input limit allows:
+    // the limit applies at 72 dpi (checked on the header), the output limit to the rendering.
+    open: async (input, request) => () =>
+      sharp(input, options(request, kind.vector && request.scale > 1 ? false : request.maxInputPixels)),
   };
 }
 
-const singlePage = { multiPage: false, uniformPages: true } as const;
-const animation = { multiPage: true, uniformPages: true } as const;
-const document = { multiPage: true, uniformPages: false } as const;
+const singlePage = { multiPage: false, uniformPages: true, vector: false } as const;
+const animation = { multiPage: true, uniformPages: true, vector: false } as const;
+const document = { multiPage: true, uniformPages: false, vector: false } as const;
+const vector = { multiPage: false, uniformPages: true, vector: true } as const;
 
 export const nativeDecoders: readonly Decoder[] = [
   nativeDecoder('jpeg', isJpeg, singlePage),
@@ -82,5 +100,5 @@ export const nativeDecoders: readonly Decoder[] = [
   nativeDecoder('gif', isGif, animation),
   nativeDecoder('tiff', isTiff, document),
   nativeDecoder('heif', isAvif, document),
-  nativeDecoder('svg', isSvg, singlePage),
+  nativeDecoder('svg', isSvg, vector),
 ];

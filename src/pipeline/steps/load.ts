@@ -1,21 +1,24 @@
 /**
  * Step 1, load (spec 2.1, 4.1, 4.2): recognise the format by its magic bytes, choose the pages,
- * read the header once, and enforce the input pixel and page limits before any pixel is decoded.
+ * read what they declare, enforce the input pixel and page limits, and only then decode. Vector
+ * formats (SVG, PDF) are rendered at the resolution the output needs (spec 3.1).
  */
-import type { Metadata, Sharp } from 'sharp';
+import type { Metadata } from 'sharp';
 import { ServiceError } from '../../errors.js';
 import type { Plan } from '../../plan/types.js';
-import { findDecoder, type Decoder, type PageSelection } from '../decoders/index.js';
+import { findDecoder, type DecodeRequest, type Decoder, type PageSelection } from '../decoders/index.js';
+import { resizeTarget, resolveTargetSize, type Frame } from '../geometry.js';
 import type { Job, PipelineImage } from '../image.js';
 import { fromExif, swapsAxes } from '../orientation.js';
 import { fromSharpError } from '../sharp-errors.js';
 import type { PipelineLimits } from '../types.js';
 
-/** Header only: a failure here means the input cannot be read at all. */
-async function readHeader(source: Sharp, job: Job): Promise<Metadata> {
+/** A header read: a failure here means the input cannot be read at all. */
+async function readHeader<T>(read: () => Promise<T>, job: Job): Promise<T> {
   try {
-    return await source.metadata();
+    return await read();
   } catch (error) {
+    if (error instanceof ServiceError) throw error;
     const mapped = fromSharpError(error, {
       decoding: true,
       maxInputPixels: job.limits.maxInputPixels,
@@ -31,32 +34,63 @@ function tooManyPages(limits: PipelineLimits): ServiceError {
   return new ServiceError('TOO_MANY_PAGES', String(limits.maxPages));
 }
 
+function request(selection: PageSelection, limits: PipelineLimits, scale = 1): DecodeRequest {
+  return { ...selection, maxInputPixels: limits.maxInputPixels, scale };
+}
+
 /** Spec 4.2 item 1: `page=-1` is the largest page, `-2` the smallest (the first one wins ties). */
 async function pickPage(decoder: Decoder, input: Buffer, largest: boolean, job: Job): Promise<number> {
-  const request = { page: 0, pages: 1, maxInputPixels: job.limits.maxInputPixels };
-  const first = await readHeader((await decoder.open(input, request))(), job);
-  const total = first.pages ?? 1;
-  if (total > job.limits.maxPages) throw tooManyPages(job.limits);
+  const first = { page: 0, pages: 1, primary: false };
+  const header = await readHeader(() => decoder.header(input, request(first, job.limits)), job);
+  if ((header.pages ?? 1) > job.limits.maxPages) throw tooManyPages(job.limits);
   if (decoder.uniformPages) return 0;
+  const sizes = await readHeader(() => decoder.pageSizes(input), job);
   let chosen = 0;
-  let chosenArea = first.width * first.height;
-  for (let page = 1; page < total; page++) {
-    const header = await readHeader((await decoder.open(input, { ...request, page }))(), job);
-    const area = header.width * header.height;
-    if (largest ? area > chosenArea : area < chosenArea) {
-      chosen = page;
-      chosenArea = area;
-    }
-  }
+  sizes.forEach((size, page) => {
+    const best = sizes[chosen];
+    const area = size.width * size.height;
+    if (best !== undefined && (largest ? area > best.width * best.height : area < best.width * best.height)) chosen = page;
+  });
   return chosen;
 }
 
 async function selectPages(decoder: Decoder, input: Buffer, plan: Plan, job: Job): Promise<PageSelection> {
-  if (!decoder.multiPage) return { page: 0, pages: 1 };
+  if (!decoder.multiPage) return { page: 0, pages: 1, primary: false };
+  const primary = plan.page === undefined && plan.n === undefined;
   const pages = plan.n ?? 1;
   const page = plan.page ?? 0;
-  if (page === -1 || page === -2) return { page: await pickPage(decoder, input, page === -1, job), pages };
-  return { page, pages };
+  if (page === -1 || page === -2) {
+    return { page: await pickPage(decoder, input, page === -1, job), pages, primary: false };
+  }
+  return { page, pages, primary };
+}
+
+/** Frames in the loaded strip: several only when they share one size (`pageHeight`). */
+function framesOf(metadata: Metadata): number {
+  const { height, pageHeight } = metadata;
+  return pageHeight !== undefined && pageHeight > 0 && pageHeight < height && height % pageHeight === 0
+    ? height / pageHeight
+    : 1;
+}
+
+/** Smallest and largest vector scale: sharp's density range is 1-100000 dpi. */
+const MIN_SCALE = 1 / 72;
+const MAX_SCALE = 100_000 / 72;
+
+/**
+ * Spec 3.1: vectors are rasterised at the output resolution, never enlarged from 72 dpi. The
+ * scale makes a frame about the size the resize step will produce (which then only corrects the
+ * rounding). Not with `precrop` (its crop is in 72-dpi pixels) nor when the resize will refuse
+ * the size anyway (the output limit, checked there).
+ */
+function vectorScale(plan: Plan, frame: Frame, frames: number, limits: PipelineLimits): number {
+  if (plan.precrop === true) return 1;
+  const target = resolveTargetSize(plan, frame);
+  if (target.w === 0 && target.h === 0) return 1;
+  const output = resizeTarget(frame, target, plan.fit ?? 'inside', plan.we === true);
+  if (output.width * output.pageHeight * frames > limits.maxOutputPixels) return 1;
+  const scale = Math.max(output.width / frame.width, output.pageHeight / frame.pageHeight);
+  return Math.min(Math.max(scale, MIN_SCALE), MAX_SCALE);
 }
 
 export async function load(input: Buffer, plan: Plan, job: Job): Promise<PipelineImage> {
@@ -65,29 +99,45 @@ export async function load(input: Buffer, plan: Plan, job: Job): Promise<Pipelin
   const { limits } = job;
 
   const selection = await selectPages(decoder, input, plan, job);
-  const source = await decoder.open(input, { ...selection, maxInputPixels: limits.maxInputPixels });
-  // Pages beyond the end make the loader fail here: "not readable" (spec 4.2 item 3).
-  const metadata = await readHeader(source(), job);
+  // Pages beyond the end make the header fail: "not readable" (spec 4.2 item 3).
+  const metadata = await readHeader(() => decoder.header(input, request(selection, limits)), job);
 
   // The order of these checks is the reference's: pixels of the whole strip, then pages.
   if (metadata.width * metadata.height > limits.maxInputPixels) {
     throw new ServiceError('INPUT_PIXELS', String(limits.maxInputPixels));
   }
-  const pages = selection.pages === -1 ? Math.max((metadata.pages ?? 1) - selection.page, 1) : selection.pages;
-  if (pages > limits.maxPages) throw tooManyPages(limits);
+  const requested = !decoder.multiPage
+    ? 1
+    : selection.pages === -1
+      ? Math.max((metadata.pages ?? 1) - selection.page, 1)
+      : selection.pages;
+  if (requested > limits.maxPages) throw tooManyPages(limits);
 
-  const pageHeight = pages > 1 ? (metadata.pageHeight ?? metadata.height / pages) : metadata.height;
+  const pages = framesOf(metadata);
+  const declared = { width: metadata.width, pageHeight: metadata.height / pages };
   const upright = swapsAxes(fromExif(metadata.orientation))
-    ? { width: pageHeight, pageHeight: metadata.width }
-    : { width: metadata.width, pageHeight };
+    ? { width: declared.pageHeight, pageHeight: declared.width }
+    : declared;
+
+  const scale = decoder.vector ? vectorScale(plan, upright, pages, limits) : 1;
+  let source;
+  try {
+    source = await decoder.open(input, request(selection, limits, scale));
+  } catch (error) {
+    if (error instanceof ServiceError) throw error;
+    throw new ServiceError('NOT_READABLE', undefined, { cause: error });
+  }
+  // What was decoded: a vector at its rendering size, raw pixels with their real bands.
+  const decoded = scale !== 1 || metadata.format === 'raw' ? await readHeader(() => source().metadata(), job) : metadata;
+
   return {
     source,
     ops: [],
-    width: metadata.width,
-    pageHeight,
+    width: decoded.width,
+    pageHeight: decoded.height / pages,
     pages,
-    hasAlpha: metadata.hasAlpha,
-    grey: metadata.channels <= 2,
+    hasAlpha: decoded.hasAlpha,
+    grey: decoded.channels <= 2,
     input: { type: decoder.type, metadata, page: selection.page, frame: upright },
     job,
     materialisations: 0,

@@ -1,0 +1,150 @@
+/**
+ * HEIC, i.e. HEVC-coded HEIF (spec 4.1, type `heif`; AVIF stays with sharp's own loader). Decoded
+ * by libheif with libde265 compiled to WebAssembly (`libheif-js`), loaded on first use only.
+ * "Pages" are the file's top-level images; without `page`/`n` the primary image is loaded, as
+ * libvips does. libheif applies the file's rotation, mirror and crop itself.
+ */
+import { createRequire } from 'node:module';
+import type { Size } from '../geometry.js';
+import type { DecodeRequest, Decoder } from './index.js';
+import {
+  ascii,
+  assertInputPixels,
+  notReadable,
+  pageRange,
+  rawMetadata,
+  rawSource,
+  stackedSize,
+  stackFrames,
+  startsWith,
+  withoutAlpha,
+  type RawPixels,
+} from './raw.js';
+
+/** ISO-BMFF brands of HEVC-coded HEIF (AVIF brands are recognised, and read, natively first). */
+const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs', 'mif1', 'msf1']);
+
+function isHeic(head: Buffer): boolean {
+  if (head.length < 16 || !startsWith(head, ascii('ftyp'), 4)) return false;
+  const boxEnd = Math.min(head.readUInt32BE(0), head.length);
+  for (let offset = 8; offset + 4 <= boxEnd; offset += offset === 8 ? 8 : 4) {
+    if (HEIC_BRANDS.has(head.toString('latin1', offset, offset + 4))) return true;
+  }
+  return false;
+}
+
+/** The part of libheif-js' JavaScript API used here. */
+interface HeifImage {
+  get_width(): number;
+  get_height(): number;
+  is_primary(): boolean;
+  has_alpha_channel(): boolean;
+  display(target: { data: Uint8ClampedArray; width: number; height: number }, done: (result: unknown) => void): void;
+  free(): void;
+}
+
+interface Libheif {
+  HeifDecoder: new () => { decoder: number | null; decode(input: Uint8Array): HeifImage[] };
+  heif_context_free(context: number): void;
+}
+
+function isLibheif(value: unknown): value is Libheif {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.HeifDecoder === 'function' && typeof record.heif_context_free === 'function';
+}
+
+let libheif: Libheif | undefined;
+
+/** The WebAssembly build with the binary inside (no file to locate at run time). */
+function library(): Libheif {
+  if (libheif === undefined) {
+    const loaded: unknown = createRequire(import.meta.url)('libheif-js/wasm-bundle');
+    if (!isLibheif(loaded)) throw new Error('libheif-js: unexpected module shape');
+    libheif = loaded;
+  }
+  return libheif;
+}
+
+interface HeifFile {
+  readonly images: readonly HeifImage[];
+  readonly primary: number;
+}
+
+/** Parses the container (no pixels decoded), runs `use`, and frees libheif's memory. */
+async function withHeif<T>(input: Buffer, use: (file: HeifFile) => T | Promise<T>): Promise<T> {
+  const lib = library();
+  const decoder = new lib.HeifDecoder();
+  const images = decoder.decode(new Uint8Array(input.buffer, input.byteOffset, input.length));
+  try {
+    if (images.length === 0) throw notReadable();
+    return await use({ images, primary: Math.max(images.findIndex((image) => image.is_primary()), 0) });
+  } finally {
+    for (const image of images) image.free();
+    if (decoder.decoder !== null) lib.heif_context_free(decoder.decoder);
+  }
+}
+
+const sizeOf = (image: HeifImage): Size => ({ width: image.get_width(), height: image.get_height() });
+
+function selected(file: HeifFile, request: DecodeRequest): HeifImage[] {
+  if (request.primary) return file.images.slice(file.primary, file.primary + 1);
+  const { first, count } = pageRange(request, file.images.length);
+  return file.images.slice(first, first + count);
+}
+
+async function decode(image: HeifImage): Promise<RawPixels> {
+  const { width, height } = sizeOf(image);
+  const data = new Uint8ClampedArray(width * height * 4);
+  await new Promise<void>((resolve, reject) => {
+    image.display({ data, width, height }, (result) => (result ? resolve() : reject(notReadable())));
+  });
+  const rgba = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return image.has_alpha_channel()
+    ? { data: rgba, width, height, channels: 4 }
+    : { data: withoutAlpha(rgba), width, height, channels: 3 };
+}
+
+/** Frames of different sizes are padded with transparency (see `stackFrames`). */
+const TRANSPARENT = [0, 0, 0, 0];
+
+export const heicDecoder: Decoder = {
+  type: 'heif',
+  multiPage: true,
+  uniformPages: false,
+  vector: false,
+  sniff: isHeic,
+
+  header: (input, request) =>
+    withHeif(input, (file) => {
+      const images = selected(file, request);
+      return rawMetadata({
+        ...stackedSize(images.map(sizeOf)),
+        channels: images.some((image) => image.has_alpha_channel()) ? 4 : 3,
+        pages: file.images.length,
+        pagePrimary: file.primary,
+      });
+    }),
+
+  pageSizes: (input) => withHeif(input, (file) => file.images.map(sizeOf)),
+
+  open: (input, request) =>
+    withHeif(input, async (file) => {
+      const images = selected(file, request);
+      assertInputPixels(stackedSize(images.map(sizeOf)), request.maxInputPixels);
+      const frames: RawPixels[] = [];
+      for (const image of images) frames.push(await decode(image));
+      // One frame with alpha gives every frame alpha.
+      const channels = frames.some((frame) => frame.channels === 4) ? 4 : 3;
+      return rawSource(stackFrames(frames.map((frame) => withChannels(frame, channels)), TRANSPARENT));
+    }),
+};
+
+function withChannels(frame: RawPixels, channels: 3 | 4): RawPixels {
+  if (frame.channels === channels || channels === 3) return frame;
+  const data = Buffer.alloc(frame.width * frame.height * 4, 255);
+  for (let source = 0, target = 0; source < frame.data.length; source += 3, target += 4) {
+    frame.data.copy(data, target, source, source + 3);
+  }
+  return { ...frame, data, channels: 4 };
+}
