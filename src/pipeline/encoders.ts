@@ -51,6 +51,7 @@ const encoders: Readonly<Partial<Record<ImageFormat, Encoder>>> = {
   },
   png: {
     extension: 'png',
+    // `palette: false`: no quantisation, as the reference (spec 3.8).
     contentType: 'image/png',
     encode: (pipeline, plan) =>
       pipeline.png({
@@ -83,12 +84,17 @@ const encoders: Readonly<Partial<Record<ImageFormat, Encoder>>> = {
   tiff: {
     extension: 'tiff',
     contentType: 'image/tiff',
-    // A strip of frames becomes a multi-page TIFF.
-    encode: (pipeline, plan) => pipeline.tiff({ quality: plan.q ?? DEFAULT_QUALITY, compression: 'jpeg' }),
+    // A strip of frames becomes a multi-page TIFF. `ll` (DOCS) asks for a lossless codec instead
+    // of JPEG: deflate with the horizontal predictor, the usual choice for photographs.
+    encode: (pipeline, plan) =>
+      plan.ll === true
+        ? pipeline.tiff({ compression: 'deflate', predictor: 'horizontal' })
+        : pipeline.tiff({ quality: plan.q ?? DEFAULT_QUALITY, compression: 'jpeg' }),
   },
   gif: {
     extension: 'gif',
     contentType: 'image/gif',
+    // `il` (DOCS): sharp's `progressive` is GIF interlacing.
     encode: (pipeline, plan, animation) =>
       pipeline.gif({ effort: 7, progressive: plan.il === true, ...animationOptions(animation) }),
   },

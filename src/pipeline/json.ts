@@ -3,6 +3,7 @@
  * order, optional keys only when known. `format` is the input's type; sizes are the output's.
  */
 import type { Plan } from '../plan/types.js';
+import { plannedDelays } from './animation.js';
 import type { PipelineImage } from './image.js';
 import { fromExif, isUpright } from './orientation.js';
 
@@ -18,8 +19,25 @@ function remainingOrientation(tag: number | undefined, plan: Plan): number {
   return tag === undefined || userTurns || !isUpright(fromExif(tag)) ? 0 : tag;
 }
 
+/**
+ * The reference reports a page height whenever its loader set one: GIF always, animated WebP, and
+ * any strip of several frames. sharp reports it only for strips.
+ */
+function pageHeightKnown(image: PipelineImage): boolean {
+  const { type, metadata } = image.input;
+  return (
+    metadata.pageHeight !== undefined ||
+    image.pages > 1 ||
+    type === 'gif' ||
+    (type === 'webp' && (metadata.pages ?? 1) > 1)
+  );
+}
+
 export function jsonDescription(image: PipelineImage, plan: Plan): string {
   const meta = image.input.metadata;
+  // `loop` and `delay` are set on the image before it is described (spec 3.10).
+  const loop = plan.loop ?? meta.loop;
+  const delay = plannedDelays(plan, image.pages) ?? meta.delay;
   const description = {
     format: image.input.type,
     width: image.width,
@@ -33,9 +51,9 @@ export function jsonDescription(image: PipelineImage, plan: Plan): string {
     isProgressive: meta.isProgressive,
     ...(meta.isPalette && meta.bitsPerSample !== undefined ? { paletteBitDepth: meta.bitsPerSample } : {}),
     ...(meta.pages === undefined ? {} : { pages: meta.pages }),
-    ...(meta.pageHeight === undefined ? {} : { pageHeight: image.pageHeight }),
-    ...(meta.loop === undefined ? {} : { loop: meta.loop }),
-    ...(meta.delay === undefined ? {} : { delay: meta.delay }),
+    ...(pageHeightKnown(image) ? { pageHeight: image.pageHeight } : {}),
+    ...(loop === undefined ? {} : { loop }),
+    ...(delay === undefined ? {} : { delay }),
     ...(meta.pagePrimary === undefined ? {} : { pagePrimary: meta.pagePrimary }),
     hasProfile: meta.hasProfile,
     hasAlpha: image.hasAlpha,

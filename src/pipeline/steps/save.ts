@@ -1,17 +1,27 @@
 /**
  * Step 17, save (spec 3.8, 4.2 item 6, 4.3, 4.4): pick the encoder, check it is enabled, run the
- * queued operations and encode. `output=json` describes the image without computing its pixels.
+ * queued operations and encode. `output=json` describes the image without computing its pixels;
+ * `output=blurhash` (extension) computes them and describes them as a BlurHash string.
  */
+import type { Sharp } from 'sharp';
 import type { ImageFormat, Plan } from '../../plan/types.js';
+import { blurhashOf } from '../blurhash.js';
 import { encoderOf, type Animation, type Encoder } from '../encoders.js';
 import type { PipelineImage } from '../image.js';
 import { run } from '../image.js';
 import { jsonDescription } from '../json.js';
+import { animationOf } from '../animation.js';
 import { chooseOutput, saverDisabled, type SaveFormat } from '../output-format.js';
 import type { PipelineOutput } from '../types.js';
 
-/** The encoder for `format`, 'json', or SAVER_DISABLED when configuration or this build rule it out. */
-function saverFor(format: SaveFormat, enabled: readonly (ImageFormat | 'json')[]): Encoder | 'json' {
+type Saver = Encoder | 'json' | 'blurhash';
+
+/**
+ * The encoder for `format`, or SAVER_DISABLED when configuration or this build rule it out.
+ * BlurHash is not one of the spec's savers (it is never listed) and is always available.
+ */
+function saverFor(format: SaveFormat, enabled: readonly (ImageFormat | 'json')[]): Saver {
+  if (format === 'blurhash') return 'blurhash';
   const saver = (candidate: SaveFormat): Encoder | 'json' | undefined => {
     if (candidate === 'blurhash' || !enabled.includes(candidate)) return undefined;
     return candidate === 'json' ? 'json' : encoderOf(candidate);
@@ -21,21 +31,27 @@ function saverFor(format: SaveFormat, enabled: readonly (ImageFormat | 'json')[]
   return chosen;
 }
 
-/**
- * Loop and frame delays of an animated output: the plan's, or those of the loaded frames of the
- * source (whose metadata lists the delays of all its frames).
- */
-function animationOf(image: PipelineImage, plan: Plan): Animation | undefined {
-  if (image.pages <= 1) return undefined;
+/** RGB sources with an embedded profile whose pixels were never converted: their profile can stay. */
+function keepsSourceProfile(image: PipelineImage): boolean {
   const meta = image.input.metadata;
-  const { page } = image.input;
-  const sourceDelay =
-    meta.delay !== undefined && meta.delay.length >= page + image.pages
-      ? meta.delay.slice(page, page + image.pages)
-      : meta.delay;
-  const loop = plan.loop ?? meta.loop;
-  const delay = (plan.delay?.length === 1 ? plan.delay[0] : plan.delay) ?? sourceDelay;
-  return { ...(loop === undefined ? {} : { loop }), ...(delay === undefined ? {} : { delay }) };
+  return meta.hasProfile && (meta.space === 'srgb' || meta.space === 'rgb16') && image.materialisations === 0;
+}
+
+/**
+ * `icc` (extension): keep the source's ICC profile instead of converting to sRGB and stripping
+ * it. Only where the pixels are still in the source's space: not for CMYK or greyscale sources
+ * (no RGB output format could carry their profile), nor once a step computed pixels in memory
+ * (those are sRGB already); those outputs are sRGB without a profile, as without `icc`.
+ */
+function withProfile(pipeline: Sharp, image: PipelineImage, plan: Plan): Sharp {
+  return plan.icc === true && keepsSourceProfile(image) ? pipeline.keepIccProfile() : pipeline;
+}
+
+async function blurhash(image: PipelineImage): Promise<Buffer> {
+  const { data, info } = await run(image, (pipeline) => pipeline.raw().toBuffer({ resolveWithObject: true }));
+  const { channels } = info;
+  if (channels !== 1 && channels !== 2 && channels !== 3 && channels !== 4) throw new Error(`${channels} bands`);
+  return Buffer.from(await blurhashOf({ data, width: info.width, pageHeight: image.pageHeight, channels }));
 }
 
 export async function save(image: PipelineImage, plan: Plan): Promise<PipelineOutput> {
@@ -46,7 +62,10 @@ export async function save(image: PipelineImage, plan: Plan): Promise<PipelineOu
   if (saver === 'json') {
     return { ...facts, data: Buffer.from(jsonDescription(image, plan)), contentType: 'application/json', extension: undefined };
   }
-  const animation = animationOf(image, plan);
-  const data = await run(image, (pipeline) => saver.encode(pipeline, plan, animation).toBuffer());
+  if (saver === 'blurhash') {
+    return { ...facts, data: await blurhash(image), contentType: 'text/plain; charset=utf-8', extension: undefined };
+  }
+  const animation: Animation | undefined = image.pages > 1 ? animationOf(image, plan) : undefined;
+  const data = await run(image, (pipeline) => saver.encode(withProfile(pipeline, image, plan), plan, animation).toBuffer());
   return { ...facts, data, contentType: saver.contentType, extension: saver.extension };
 }
