@@ -43,15 +43,44 @@ interface HeifImage {
   free(): void;
 }
 
+/**
+ * libheif's C API as libheif-js exposes it. The container is parsed here rather than through its
+ * `HeifDecoder`, which logs to the console on every unreadable file and never frees its context.
+ */
 interface Libheif {
-  HeifDecoder: new () => { decoder: number | null; decode(input: Uint8Array): HeifImage[] };
-  heif_context_free(context: number): void;
+  HeifImage: new (handle: unknown) => HeifImage;
+  heif_context_alloc(): unknown;
+  heif_context_free(context: unknown): void;
+  heif_context_read_from_memory(context: unknown, input: Uint8Array): unknown;
+  heif_js_context_get_list_of_top_level_image_IDs(context: unknown): unknown;
+  heif_js_context_get_image_handle(context: unknown, id: number): unknown;
 }
+
+const FUNCTIONS = [
+  'HeifImage',
+  'heif_context_alloc',
+  'heif_context_free',
+  'heif_context_read_from_memory',
+  'heif_js_context_get_list_of_top_level_image_IDs',
+  'heif_js_context_get_image_handle',
+] as const;
 
 function isLibheif(value: unknown): value is Libheif {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return typeof record.HeifDecoder === 'function' && typeof record.heif_context_free === 'function';
+  return FUNCTIONS.every((name) => typeof record[name] === 'function');
+}
+
+/**
+ * libheif-js returns errors as objects with a `code` (an enum object whose `value` is libheif's
+ * error code, 0 for success); successful results have no `code` or a zero one.
+ */
+function failed(result: unknown): boolean {
+  if (typeof result !== 'object' || result === null) return true;
+  if (!('code' in result)) return false;
+  const { code } = result;
+  const value = typeof code === 'object' && code !== null && 'value' in code ? code.value : code;
+  return value !== 0;
 }
 
 let libheif: Libheif | undefined;
@@ -71,17 +100,34 @@ interface HeifFile {
   readonly primary: number;
 }
 
+/** The handles of the top-level images, in file order. */
+function topLevelImages(lib: Libheif, context: unknown): HeifImage[] {
+  const ids = lib.heif_js_context_get_list_of_top_level_image_IDs(context);
+  if (!Array.isArray(ids) || failed(ids)) throw notReadable();
+  const images: HeifImage[] = [];
+  for (const id of ids) {
+    if (typeof id !== 'number') continue;
+    const handle = lib.heif_js_context_get_image_handle(context, id);
+    if (!failed(handle)) images.push(new lib.HeifImage(handle));
+  }
+  return images;
+}
+
 /** Parses the container (no pixels decoded), runs `use`, and frees libheif's memory. */
 async function withHeif<T>(input: Buffer, use: (file: HeifFile) => T | Promise<T>): Promise<T> {
   const lib = library();
-  const decoder = new lib.HeifDecoder();
-  const images = decoder.decode(new Uint8Array(input.buffer, input.byteOffset, input.length));
+  const context = lib.heif_context_alloc();
+  if (!context) throw new Error('libheif: cannot allocate a context');
+  const images: HeifImage[] = [];
   try {
+    const read = lib.heif_context_read_from_memory(context, new Uint8Array(input.buffer, input.byteOffset, input.length));
+    if (failed(read)) throw notReadable();
+    images.push(...topLevelImages(lib, context));
     if (images.length === 0) throw notReadable();
     return await use({ images, primary: Math.max(images.findIndex((image) => image.is_primary()), 0) });
   } finally {
     for (const image of images) image.free();
-    if (decoder.decoder !== null) lib.heif_context_free(decoder.decoder);
+    lib.heif_context_free(context);
   }
 }
 
