@@ -10,8 +10,13 @@
  * materialises the pixels (to raw, in memory) and starts a fresh sharp pipeline on them. On the
  * common path (load, orient, resize, crop, letterbox, save) nothing is materialised: one pass,
  * with sharp's shrink-on-load.
+ *
+ * The adjustments after the geometry (spec 2, steps 6-16) are sharp calls too, each at its place
+ * in sharp's chain (blur, recomb, modulate, sharpen, composite, linear, negate, ...); the same rule
+ * decides whether they share the pass. What sharp cannot do at all (the contrast and duotone LUTs,
+ * the reference's background composite) runs in JS on raw pixels: `transformPixels`.
  */
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type Matrix3x3, type Metadata, type OverlayOptions, type Sharp } from 'sharp';
 import type { Plan, Rgba } from '../plan/types.js';
 import type { Edges, Frame, Rect } from './geometry.js';
 import { asSharpCalls, compose, isUpright, swapsAxes, type Orientation } from './orientation.js';
@@ -32,7 +37,44 @@ export type Op =
   /** Applied to every frame. */
   | { readonly kind: 'extract'; readonly rect: Rect }
   /** Applied to every frame. */
-  | { readonly kind: 'extend'; readonly edges: Edges; readonly background: Rgba };
+  | { readonly kind: 'extend'; readonly edges: Edges; readonly background: Rgba }
+  /** Arbitrary angle, clockwise; the canvas grows to the rotated box. Single frames only. */
+  | { readonly kind: 'rotate'; readonly angle: number; readonly background: Rgba }
+  /** Gaussian blur with this sigma, or sharp's mild 3x3 box blur. */
+  | { readonly kind: 'blur'; readonly sigma: number | 'mild' }
+  /** Recombination of the RGB bands (alpha untouched). */
+  | { readonly kind: 'recomb'; readonly matrix: Matrix3x3 }
+  /** LCh multiply/rotate of the colour bands (alpha untouched). */
+  | { readonly kind: 'modulate'; readonly brightness: number; readonly saturation: number; readonly hue: number }
+  /** libvips sharpen (L of LAB) with sigma and slopes, or sharp's mild 3x3 kernel. */
+  | { readonly kind: 'sharpen'; readonly sigma: number | 'mild'; readonly flat: number; readonly jagged: number }
+  /** Layers over the whole strip, each tiled from one frame-sized image (a mask's SVG). */
+  | { readonly kind: 'composite'; readonly layers: readonly Layer[] }
+  /** Adds `offset` to every colour band (alpha untouched). */
+  | { readonly kind: 'linear'; readonly offset: number }
+  | { readonly kind: 'removeAlpha' }
+  /** Inverts the colour bands (alpha untouched). */
+  | { readonly kind: 'negate' }
+  /**
+   * Converts to greyscale as the pixels are read (sharp's pipeline colour space), so only as the
+   * first operation of a pass; the image's `space` becomes 'b-w'.
+   */
+  | { readonly kind: 'greyscale' };
+
+/** One frame-sized layer of a composite, repeated down the strip. */
+export interface Layer {
+  readonly svg: string;
+  readonly blend: 'dest-in' | 'over';
+}
+
+/** Colour space of the encoded output: sRGB, or greyscale (1 band, 2 with alpha) after `filt=greyscale`. */
+export type Space = 'srgb' | 'b-w';
+
+/** Pixels in memory: 8-bit sRGB, 3 bands or 4 with alpha, a vertical strip of frames. */
+export interface RawPixels {
+  readonly data: Buffer;
+  readonly channels: 3 | 4;
+}
 
 /** What is known about the input once loaded; never changes afterwards. */
 export interface InputFacts {
@@ -67,16 +109,40 @@ export interface PipelineImage extends Frame {
   readonly job: Job;
   /** How often pixels were computed into memory so far; 0 while still reading the input. */
   readonly materialisations: number;
+  /** Absent means 'srgb'. Materialised pixels are always sRGB; 'b-w' is applied when encoding. */
+  readonly space?: Space;
+  /** The bytes behind `source` when it reads from memory, so raw transforms can chain without sharp. */
+  readonly pixels?: RawPixels;
+}
+
+export function spaceOf(image: PipelineImage): Space {
+  return image.space ?? 'srgb';
+}
+
+/** Bands of the encoded output (what JSON `channels` should say). */
+export function channelsOf(image: PipelineImage): number {
+  return (spaceOf(image) === 'b-w' ? 1 : 3) + (image.hasAlpha ? 1 : 0);
 }
 
 /** sharp's internal order of the operations we use (pipeline.cc). */
 const Stage = {
+  pipelineSpace: 0,
   preExtract: 1,
   resize: 2,
   orient: 3,
   canvasCrop: 4,
-  postExtract: 5,
-  extend: 6,
+  rotate: 5,
+  postExtract: 6,
+  extend: 7,
+  blur: 8,
+  recomb: 9,
+  modulate: 10,
+  sharpen: 11,
+  composite: 12,
+  linear: 13,
+  removeAlpha: 14,
+  // The output colour space comes here (`run`).
+  negate: 15,
 } as const;
 
 const usesResize = (op: Op): boolean => op.kind === 'resize' || op.kind === 'smartcrop';
@@ -94,7 +160,24 @@ function stageOf(op: Op, before: readonly Op[]): number {
       return Stage.canvasCrop;
     case 'extend':
       return Stage.extend;
+    case 'greyscale':
+      return Stage.pipelineSpace;
+    case 'rotate':
+    case 'blur':
+    case 'recomb':
+    case 'modulate':
+    case 'sharpen':
+    case 'composite':
+    case 'linear':
+    case 'removeAlpha':
+    case 'negate':
+      return Stage[op.kind];
   }
+}
+
+/** sharp keeps one rotation angle per pipeline: an arbitrary angle would replace a right-angle turn. */
+function conflicts(ops: readonly Op[], op: Op): boolean {
+  return op.kind === 'rotate' && ops.some((o) => o.kind === 'orient' && asSharpCalls(o.orientation).rotate !== 0);
 }
 
 /** The queue with `op` folded into its last operation, when the two are one sharp call. */
@@ -124,6 +207,7 @@ function fitsAfter(ops: readonly Op[], op: Op): boolean {
   if (last === undefined) return true;
   // sharp has one resize per pipeline, and a smart crop is a resize.
   if (usesResize(op) && ops.some(usesResize)) return false;
+  if (conflicts(ops, op)) return false;
   return stageOf(op, ops) > stageOf(last, ops.slice(0, -1));
 }
 
@@ -153,11 +237,40 @@ function applyOp(pipeline: Sharp, op: Op): Sharp {
       return pipeline.resize(op.width, op.height, { fit: 'cover', position: op.strategy });
     case 'extract':
       return pipeline.extract(op.rect);
-    case 'extend': {
-      const [r, g, b, a] = op.background;
-      return pipeline.extend({ ...op.edges, background: { r, g, b, alpha: a / 255 } });
-    }
+    case 'extend':
+      return pipeline.extend({ ...op.edges, background: sharpColour(op.background) });
+    case 'rotate':
+      return pipeline.rotate(op.angle, { background: sharpColour(op.background) });
+    case 'blur':
+      return op.sigma === 'mild' ? pipeline.blur() : pipeline.blur(op.sigma);
+    case 'recomb':
+      return pipeline.recomb(op.matrix);
+    case 'modulate':
+      return pipeline.modulate({ brightness: op.brightness, saturation: op.saturation, hue: op.hue });
+    case 'sharpen':
+      return op.sigma === 'mild'
+        ? pipeline.sharpen()
+        : pipeline.sharpen({ sigma: op.sigma, m1: op.flat, m2: op.jagged });
+    case 'composite':
+      return pipeline.composite(op.layers.map(overlay));
+    case 'linear':
+      return pipeline.linear(1, op.offset);
+    case 'removeAlpha':
+      return pipeline.removeAlpha();
+    case 'negate':
+      return pipeline.negate({ alpha: false });
+    case 'greyscale':
+      return pipeline.pipelineColourspace('b-w');
   }
+}
+
+function sharpColour([r, g, b, a]: Rgba): { r: number; g: number; b: number; alpha: number } {
+  return { r, g, b, alpha: a / 255 };
+}
+
+/** Tiled from the top-left corner, so a frame-sized layer lands on every frame of a strip. */
+function overlay(layer: Layer): OverlayOptions {
+  return { input: Buffer.from(layer.svg), blend: layer.blend, tile: true, left: 0, top: 0 };
 }
 
 /** Seconds left for the next sharp run; throws once the budget is spent. */
@@ -195,10 +308,16 @@ export async function runSharp<T>(
 
 /**
  * Runs the queued operations and hands the resulting pipeline to `finish` (an encoder, or raw).
- * Pixels always leave as 8-bit sRGB: greyscale, CMYK, Lab and 16-bit sources are converted.
+ * Pixels leave as 8-bit sRGB (greyscale, CMYK, Lab and 16-bit sources are converted), or as 8-bit
+ * greyscale for an image whose `space` is 'b-w'. `space` overrides that: pixels computed into
+ * memory stay sRGB, because sharp's raw output of greyscale drops the alpha band.
  */
-export function run<T>(image: PipelineImage, finish: (pipeline: Sharp) => Promise<T>): Promise<T> {
-  const pipeline = image.ops.reduce(applyOp, image.source()).toColourspace('srgb');
+export function run<T>(
+  image: PipelineImage,
+  finish: (pipeline: Sharp) => Promise<T>,
+  space: Space = spaceOf(image),
+): Promise<T> {
+  const pipeline = image.ops.reduce(applyOp, image.source()).toColourspace(space);
   return runSharp(pipeline, image.job, image.materialisations === 0, finish);
 }
 
@@ -215,8 +334,14 @@ function fromRaw(data: Buffer, frame: Frame, pages: number, channels: 3 | 4): ()
   });
 }
 
-async function computeRaw(image: PipelineImage): Promise<{ data: Buffer; channels: 3 | 4 }> {
-  const { data, info } = await run(image, (pipeline) => pipeline.raw().toBuffer({ resolveWithObject: true }));
+/** Whether the image is raw pixels already in memory, with nothing queued on them. */
+function inMemory(image: PipelineImage): image is PipelineImage & { readonly pixels: RawPixels } {
+  return image.ops.length === 0 && image.pixels !== undefined;
+}
+
+async function computeRaw(image: PipelineImage): Promise<RawPixels> {
+  if (inMemory(image)) return image.pixels;
+  const { data, info } = await run(image, (pipeline) => pipeline.raw().toBuffer({ resolveWithObject: true }), 'srgb');
   const channels = info.channels;
   // sharp's info does not always report the final size, so check our facts against the bytes.
   if ((channels !== 3 && channels !== 4) || data.length !== image.width * image.pageHeight * image.pages * channels) {
@@ -227,17 +352,62 @@ async function computeRaw(image: PipelineImage): Promise<{ data: Buffer; channel
   return { data, channels };
 }
 
-/** Computes the queued operations into memory and continues from those pixels. */
-export async function materialise(image: PipelineImage): Promise<PipelineImage> {
-  const { data, channels } = await computeRaw(image);
+/** `image` continuing from `pixels` (a strip of frames of the given size). */
+function fromPixels(image: PipelineImage, pixels: RawPixels, frame: Frame, computed: boolean): PipelineImage {
   return {
     ...image,
-    source: fromRaw(data, image, image.pages, channels),
+    source: fromRaw(pixels.data, frame, image.pages, pixels.channels),
     ops: [],
+    width: frame.width,
+    pageHeight: frame.pageHeight,
     grey: false,
-    hasAlpha: channels === 4,
-    materialisations: image.materialisations + 1,
+    hasAlpha: pixels.channels === 4,
+    pixels,
+    materialisations: image.materialisations + (computed ? 1 : 0),
   };
+}
+
+/** Computes the queued operations into memory and continues from those pixels. */
+export async function materialise(image: PipelineImage): Promise<PipelineImage> {
+  return (await withPixels(image)).image;
+}
+
+/** `materialise`, also handing over the pixels, for steps that must look at them (trim). */
+export async function withPixels(image: PipelineImage): Promise<{ image: PipelineImage; pixels: RawPixels }> {
+  if (inMemory(image)) return { image, pixels: image.pixels };
+  const pixels = await computeRaw(image);
+  return { image: fromPixels(image, pixels, image, true), pixels };
+}
+
+/**
+ * Applies `transform` to the pixels in memory, for what sharp has no operation for (lookup tables
+ * and the reference's own compositing formula). The transform may add or drop the alpha band.
+ */
+export async function transformPixels(
+  image: PipelineImage,
+  transform: (pixels: RawPixels) => RawPixels,
+): Promise<PipelineImage> {
+  const computed = !inMemory(image);
+  const output = transform(await computeRaw(image));
+  if (output.data.length !== image.width * image.pageHeight * image.pages * output.channels) {
+    throw new Error(`pixel transform returned ${output.data.length} bytes of ${output.channels} bands`);
+  }
+  return fromPixels(image, output, image, computed);
+}
+
+/**
+ * Queues `op` and computes the result at once, taking the size sharp reports: for operations
+ * whose output size libvips rounds by its own rules (an arbitrary rotation). Single frames only.
+ */
+export async function queueMeasured(image: PipelineImage, op: Op): Promise<PipelineImage> {
+  if (image.pages !== 1) throw new Error(`${op.kind} measures single frames only`);
+  const queued = await queue(image, op);
+  const { data, info } = await run(queued, (pipeline) => pipeline.raw().toBuffer({ resolveWithObject: true }), 'srgb');
+  const { width, height, channels } = info;
+  if ((channels !== 3 && channels !== 4) || data.length !== width * height * channels) {
+    throw new Error(`${op.kind}: ${data.length} bytes for ${width}x${height}, ${channels} bands`);
+  }
+  return fromPixels(queued, { data, channels }, { width, pageHeight: height }, true);
 }
 
 /**
@@ -261,16 +431,7 @@ export async function mapFrames(
       return output;
     }),
   );
-  return {
-    ...image,
-    source: fromRaw(Buffer.concat(frames), frame, image.pages, channels),
-    ops: [],
-    width: frame.width,
-    pageHeight: frame.pageHeight,
-    grey: false,
-    hasAlpha: channels === 4,
-    materialisations: image.materialisations + 1,
-  };
+  return fromPixels(image, { data: Buffer.concat(frames), channels }, frame, true);
 }
 
 /** A processing step: does nothing (returns `image`) unless the plan asks for it. */
