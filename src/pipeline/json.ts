@@ -4,7 +4,7 @@
  */
 import type { Plan } from '../plan/types.js';
 import { plannedDelays } from './animation.js';
-import type { PipelineImage } from './image.js';
+import { channelsOf, spaceOf, type PipelineImage } from './image.js';
 import { fromExif, isUpright } from './orientation.js';
 
 /** sharp reports rounded dpi; the reference reports only densities above 1 pixel/mm (25.4 dpi). */
@@ -42,9 +42,9 @@ export function jsonDescription(image: PipelineImage, plan: Plan): string {
     format: image.input.type,
     width: image.width,
     height: image.pageHeight * image.pages,
-    // Every run converts to 8-bit sRGB.
-    space: 'srgb',
-    channels: image.hasAlpha ? 4 : 3,
+    // Every run converts to 8-bit sRGB, or to greyscale after `filt=greyscale`.
+    space: spaceOf(image),
+    channels: channelsOf(image),
     depth: 'uchar',
     ...(meta.density !== undefined && meta.density > DEFAULT_DPI ? { density: meta.density } : {}),
     ...(meta.chromaSubsampling === undefined ? {} : { chromaSubsampling: meta.chromaSubsampling }),

@@ -5,12 +5,11 @@
  */
 import type { Sharp } from 'sharp';
 import type { ImageFormat, Plan } from '../../plan/types.js';
+import { animationOf } from '../animation.js';
 import { blurhashOf } from '../blurhash.js';
 import { encoderOf, type Animation, type Encoder } from '../encoders.js';
-import type { PipelineImage } from '../image.js';
-import { run } from '../image.js';
+import { run, spaceOf, type PipelineImage } from '../image.js';
 import { jsonDescription } from '../json.js';
-import { animationOf } from '../animation.js';
 import { chooseOutput, saverDisabled, type SaveFormat } from '../output-format.js';
 import type { PipelineOutput } from '../types.js';
 
@@ -34,14 +33,16 @@ function saverFor(format: SaveFormat, enabled: readonly (ImageFormat | 'json')[]
 /** RGB sources with an embedded profile whose pixels were never converted: their profile can stay. */
 function keepsSourceProfile(image: PipelineImage): boolean {
   const meta = image.input.metadata;
-  return meta.hasProfile && (meta.space === 'srgb' || meta.space === 'rgb16') && image.materialisations === 0;
+  const rgbSource = meta.space === 'srgb' || meta.space === 'rgb16';
+  return meta.hasProfile && rgbSource && spaceOf(image) === 'srgb' && image.materialisations === 0;
 }
 
 /**
  * `icc` (extension): keep the source's ICC profile instead of converting to sRGB and stripping
  * it. Only where the pixels are still in the source's space: not for CMYK or greyscale sources
- * (no RGB output format could carry their profile), nor once a step computed pixels in memory
- * (those are sRGB already); those outputs are sRGB without a profile, as without `icc`.
+ * (their profile does not describe RGB output), not for greyscale output (`filt=greyscale`), nor
+ * once a step computed pixels in memory (those are sRGB already); those outputs are sRGB without a
+ * profile, as without `icc`.
  */
 function withProfile(pipeline: Sharp, image: PipelineImage, plan: Plan): Sharp {
   return plan.icc === true && keepsSourceProfile(image) ? pipeline.keepIccProfile() : pipeline;
