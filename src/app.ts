@@ -5,6 +5,7 @@
 import type { Config } from './config.js';
 import { ImageCache } from './cache/image-cache.js';
 import { startServer, type RunningServer } from './http/server.js';
+import { RequestResolver } from './http/resolve-request.js';
 import { loadUws } from './http/uws.js';
 import type { Logger } from './log.js';
 import { fetchOrigin, originOptionsFrom } from './origin/fetch.js';
@@ -78,7 +79,16 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   let server: RunningServer;
   try {
     server = await startServer(
-      { uws: loaded.uws, images, log, ready: () => ready, build: loaded.build, cache, purgeToken: config.purgeToken },
+      {
+        uws: loaded.uws,
+        images,
+        log,
+        ready: () => ready,
+        build: loaded.build,
+        cache,
+        purgeToken: config.purgeToken,
+        resolver: new RequestResolver(),
+      },
       config.host,
       config.port,
     );

@@ -55,6 +55,14 @@ export class ImageCache {
     return entry.meta.createdAt + this.options.ttlMs <= now;
   }
 
+  /** The memory tier alone, synchronously: lets the HTTP layer answer hot hits without a promise. */
+  peek(key: string): CacheEntry | undefined {
+    const hot = this.memory.get(key);
+    if (!hot || this.expired(hot)) return undefined;
+    this.ledger.touch(key);
+    return hot;
+  }
+
   async get(key: string): Promise<{ entry: CacheEntry; tier: CacheTier } | undefined> {
     const hot = this.memory.get(key);
     if (hot) {

@@ -1,18 +1,21 @@
 /**
- * The API route: `/?url=<source>&<params>` (any path, spec 1.1). Parses the query into a plan, asks
- * the image service for the variant and writes it out, or writes the spec's JSON error (or the
- * `default=` redirect).
+ * The API route: `/?url=<source>&<params>` (any path, spec 1.1). Resolves the query into a plan and
+ * key; a hit in the memory tier is answered right inside the uWS handler, anything else goes the
+ * asynchronous way (disk, or fetch and process) and ends in the image or the spec's JSON error
+ * (or the `default=` redirect).
  */
+import type { HttpResponse } from '@btc-vision/uwebsockets.js';
 import { ServiceError, asServiceError, errorBody } from '../errors.js';
-import { withOutputFormat } from '../plan/canonical.js';
-import { parseQuery } from '../plan/parse.js';
-import type { Delivery, Plan } from '../plan/types.js';
-import { negotiateFormat } from './negotiate.js';
+import type { Delivery } from '../plan/types.js';
+import type { ServedImage } from '../service/image-service.js';
 import { base64Body, commonHeaders, successHeaders } from './headers.js';
-import type { Headers, ResponseWriter } from './respond.js';
+import { landingPage } from './landing.js';
+import type { ResolvedRequest } from './resolve-request.js';
+import { ResponseWriter, sendNow, type Headers } from './respond.js';
 import type { RequestFacts, ServerDeps } from './server.js';
 import { statusLine } from './status.js';
-import { landingPage } from './landing.js';
+
+const OK = statusLine(200);
 
 function sendError(writer: ResponseWriter, error: ServiceError, fallback: string | undefined, head: boolean, vary: Headers = []): void {
   const headers: Headers = [
@@ -38,32 +41,44 @@ function fallbackFor(delivery: Delivery, error: ServiceError): string | undefine
   return error.code === 'REDIRECT_SELF' || error.code === 'REDIRECT_LIMIT' ? undefined : delivery.url;
 }
 
-export async function handleImageRequest(writer: ResponseWriter, facts: RequestFacts, deps: ServerDeps): Promise<void> {
-  const head = facts.method === 'head';
-  const outcome = parseQuery(facts.query);
-  if (outcome.kind === 'no-url') {
-    writer.send(statusLine(200), [['Content-Type', 'text/html; charset=utf-8']], landingPage, head);
-    return;
-  }
-  if (outcome.kind === 'invalid-url') {
-    sendError(writer, new ServiceError(outcome.code), outcome.fallback, head);
-    return;
-  }
-  const { delivery } = outcome.request;
-  // `output=auto` becomes the concrete format before the key is computed, so the cache stores one
-  // entry per format (not per Accept header) and shares it with the explicit spelling.
-  const negotiated = outcome.request.plan.output === 'auto';
-  const plan: Plan = negotiated ? withOutputFormat(outcome.request.plan, negotiateFormat(facts.accept)) : outcome.request.plan;
-  const vary: Headers = negotiated ? [['Vary', 'Accept']] : [];
+function imageResponse(served: ServedImage, request: Extract<ResolvedRequest, { kind: 'request' }>): [Headers, Uint8Array] {
+  const body = request.delivery.base64 ? Buffer.from(base64Body(served.meta, served.data)) : served.data;
+  return [[...successHeaders(served.meta, request.delivery, served.cache), ...request.vary], body];
+}
+
+async function serveAsync(writer: ResponseWriter, request: Extract<ResolvedRequest, { kind: 'request' }>, head: boolean, deps: ServerDeps): Promise<void> {
   try {
-    const served = await deps.images.serve(delivery.url, plan, writer.signal);
+    const served = await deps.images.serve({ url: request.delivery.url, plan: request.plan, key: request.key }, writer.signal);
     if (writer.gone) return;
-    const body = delivery.base64 ? base64Body(served.meta, served.data) : served.data;
-    writer.send(statusLine(200), [...successHeaders(served.meta, delivery, served.cache), ...vary], body, head);
+    const [headers, body] = imageResponse(served, request);
+    writer.send(OK, headers, body, head);
   } catch (thrown) {
     if (writer.gone) return;
     const error = asServiceError(thrown);
-    if (error.status >= 500) deps.log.error({ err: thrown, url: delivery.url }, 'request failed');
-    sendError(writer, error, fallbackFor(delivery, error), head, vary);
+    if (error.status >= 500) deps.log.error({ err: thrown, url: request.delivery.url }, 'request failed');
+    sendError(writer, error, fallbackFor(request.delivery, error), head, request.vary);
   }
+}
+
+export function handleImageRequest(res: HttpResponse, facts: RequestFacts, deps: ServerDeps): void {
+  const head = facts.method === 'head';
+  const request = deps.resolver.resolve(facts.query, facts.accept);
+  if (request.kind === 'request') {
+    const hot = deps.images.peek(request.key);
+    if (hot) {
+      const [headers, body] = imageResponse(hot, request);
+      sendNow(res, OK, headers, body, head);
+      return;
+    }
+  }
+  const writer = new ResponseWriter(res);
+  if (request.kind === 'no-url') {
+    writer.send(OK, [['Content-Type', 'text/html; charset=utf-8']], landingPage, head);
+    return;
+  }
+  if (request.kind === 'invalid-url') {
+    sendError(writer, new ServiceError(request.code), request.fallback, head);
+    return;
+  }
+  serveAsync(writer, request, head, deps).catch((error: unknown) => deps.log.error({ err: error }, 'unhandled error in image route'));
 }

@@ -1,33 +1,84 @@
 /**
  * Writing responses on uWebSockets.js. A response object dies when the client goes away (onAborted);
- * touching it after that crashes the process, so every write goes through a ResponseWriter that knows
- * whether the client is still there. Bodies are streamed with tryEnd/onWritable: when the socket's
- * buffer is full we wait for it to drain instead of buffering the image a second time.
+ * touching it after that crashes the process, so every write knows whether the client is still
+ * there. Bodies are streamed with tryEnd/onWritable: when the socket's buffer is full we wait for it
+ * to drain instead of buffering the image a second time.
  */
 import type { HttpResponse } from '@btc-vision/uwebsockets.js';
 
 export type Headers = ReadonlyArray<readonly [string, string]>;
 
+interface Liveness {
+  aborted: boolean;
+}
+
+function writeHead(res: HttpResponse, status: string, headers: Headers): void {
+  res.writeStatus(status);
+  for (const [name, value] of headers) res.writeHeader(name, value);
+}
+
+/**
+ * Ends the response with `bytes`; if the socket cannot take them all now, the rest follows on
+ * onWritable. Returns false when the response is still streaming.
+ */
+function endWith(res: HttpResponse, bytes: Uint8Array, live: Liveness): boolean {
+  const total = bytes.byteLength;
+  // Write offsets count body bytes of this response; remember where this body started.
+  const base = res.getWriteOffset();
+  const [ok, done] = res.tryEnd(bytes, total);
+  if (ok || done) return true;
+  res.onWritable((offset) => {
+    if (live.aborted) return true;
+    const [retryOk, retryDone] = res.tryEnd(bytes.subarray(offset - base), total);
+    return retryOk || retryDone;
+  });
+  return false;
+}
+
+/**
+ * Answers synchronously, inside the uWS handler (the hit fast path): no abort handler, no promise,
+ * unless the body does not fit the socket at once, in which case abort handling is attached before
+ * the handler returns, as uWS requires.
+ */
+export function sendNow(res: HttpResponse, status: string, headers: Headers, body: Uint8Array, head: boolean): void {
+  if (head) {
+    // This uWS build does not count endWithoutBody as having responded: without an abort handler
+    // it throws when the handler returns.
+    res.onAborted(() => undefined);
+    writeHead(res, status, headers);
+    res.endWithoutBody(body.byteLength);
+    return;
+  }
+  writeHead(res, status, headers);
+  const live: Liveness = { aborted: false };
+  if (!endWith(res, body, live)) res.onAborted(() => (live.aborted = true));
+}
+
+/** For handlers that await: knows whether the client is still there and tells the work when it left. */
 export class ResponseWriter {
-  private aborted = false;
+  private readonly live: Liveness = { aborted: false };
   private finished = false;
-  private readonly controller = new AbortController();
+  private controller: AbortController | undefined;
 
   constructor(private readonly res: HttpResponse) {
     // Must be attached before the handler's first await (uWS rule), so it lives in the constructor.
     res.onAborted(() => {
-      this.aborted = true;
-      this.controller.abort(new Error('client went away'));
+      this.live.aborted = true;
+      this.controller?.abort(new Error('client went away'));
     });
   }
 
-  /** Aborted when the client disconnects: pass it to origin fetches. */
+  /** Aborted when the client disconnects: pass it to origin fetches. Made on first use only. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.live.aborted) this.controller.abort(new Error('client went away'));
+    }
     return this.controller.signal;
   }
 
   get gone(): boolean {
-    return this.aborted;
+    return this.live.aborted;
   }
 
   /**
@@ -35,30 +86,13 @@ export class ResponseWriter {
    * length the body would have are sent. Content-Length is written by uWS itself.
    */
   send(status: string, headers: Headers, body: Uint8Array | string, head = false): void {
-    if (this.aborted || this.finished) return;
+    if (this.live.aborted || this.finished) return;
     this.finished = true;
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     this.res.cork(() => {
-      this.res.writeStatus(status);
-      for (const [name, value] of headers) this.res.writeHeader(name, value);
-      if (head) {
-        this.res.endWithoutBody(bytes.byteLength);
-        return;
-      }
-      this.stream(bytes);
-    });
-  }
-
-  private stream(bytes: Uint8Array): void {
-    const total = bytes.byteLength;
-    // Write offsets count body bytes of this response; remember where this body started.
-    const base = this.res.getWriteOffset();
-    const [ok, done] = this.res.tryEnd(bytes, total);
-    if (ok || done) return;
-    this.res.onWritable((offset) => {
-      if (this.aborted) return true;
-      const [retryOk, retryDone] = this.res.tryEnd(bytes.subarray(offset - base), total);
-      return retryOk || retryDone;
+      writeHead(this.res, status, headers);
+      if (head) this.res.endWithoutBody(bytes.byteLength);
+      else endWith(this.res, bytes, this.live);
     });
   }
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { ImageCache } from '../cache/image-cache.js';
 import type { ImageService } from '../service/image-service.js';
 import { handlePurge } from './purge-route.js';
+import type { RequestResolver } from './resolve-request.js';
 import { handleImageRequest } from './image-route.js';
 import { commonHeaders } from './headers.js';
 import { ResponseWriter, type Headers } from './respond.js';
@@ -24,6 +25,7 @@ export interface ServerDeps {
   readonly cache: ImageCache | undefined;
   /** Undefined disables the purge API. */
   readonly purgeToken: string | undefined;
+  readonly resolver: RequestResolver;
 }
 
 export interface RunningServer {
@@ -71,6 +73,24 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     accept: req.getHeader('accept'),
     authorization: req.getHeader('authorization'),
   };
+  const head = facts.method === 'head';
+  if (facts.method === 'get' || head) {
+    switch (facts.path) {
+      case '/health':
+        handleHealth(new ResponseWriter(res), deps, head);
+        return;
+      case '/clear-cache':
+        handleClearCache(new ResponseWriter(res), head);
+        return;
+      case '/clear-cache/':
+        new ResponseWriter(res).send(statusLine(301), [['Location', '/clear-cache']], '', head);
+        return;
+      default:
+        // The image route manages the response itself: hits are answered synchronously.
+        handleImageRequest(res, facts, deps);
+        return;
+    }
+  }
   const writer = new ResponseWriter(res);
   if (facts.method === 'delete' && deps.purgeToken !== undefined && (facts.path === '/cache' || facts.path === '/cache/variant')) {
     handlePurge(writer, facts, { cache: deps.cache, token: deps.purgeToken }).catch((error: unknown) => {
@@ -79,26 +99,7 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     });
     return;
   }
-  if (facts.method !== 'get' && facts.method !== 'head') {
-    writer.send(statusLine(405), [['Allow', 'GET, HEAD'], ['Content-Type', 'text/plain']], 'Method Not Allowed');
-    return;
-  }
-  const head = facts.method === 'head';
-  switch (facts.path) {
-    case '/health':
-      handleHealth(writer, deps, head);
-      return;
-    case '/clear-cache':
-      handleClearCache(writer, head);
-      return;
-    case '/clear-cache/':
-      writer.send(statusLine(301), [['Location', '/clear-cache']], '', head);
-      return;
-    default:
-      handleImageRequest(writer, facts, deps).catch((error: unknown) => {
-        deps.log.error({ err: error }, 'unhandled error in image route');
-      });
-  }
+  writer.send(statusLine(405), [['Allow', 'GET, HEAD'], ['Content-Type', 'text/plain']], 'Method Not Allowed');
 }
 
 export function startServer(deps: ServerDeps, host: string, port: number): Promise<RunningServer> {

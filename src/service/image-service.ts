@@ -9,7 +9,7 @@
  */
 import type { ImageCache } from '../cache/image-cache.js';
 import type { CachedMeta } from '../cache/store.js';
-import { cacheKey, sourceKey } from '../plan/key.js';
+import { sourceKey } from '../plan/key.js';
 import type { Plan } from '../plan/types.js';
 import type { PoolOutput } from '../workers/pool.js';
 import type { Gate } from './gate.js';
@@ -33,6 +33,13 @@ export interface ImageServiceDeps {
 }
 
 export type CacheStatus = 'HIT' | 'MISS';
+
+/** A request the HTTP layer resolved: source URL, final plan and their cache key. */
+export interface VariantRequest {
+  readonly url: string;
+  readonly plan: Plan;
+  readonly key: string;
+}
 
 export interface ServedImage {
   readonly data: Buffer;
@@ -66,8 +73,15 @@ export class ImageService {
 
   constructor(private readonly deps: ImageServiceDeps) {}
 
-  async serve(url: string, plan: Plan, signal: AbortSignal): Promise<ServedImage> {
-    const key = cacheKey(url, plan);
+  /** A memory-tier hit, synchronously, or undefined (then call `serve`). */
+  peek(key: string): ServedImage | undefined {
+    const entry = this.deps.cache?.peek(key);
+    if (!entry) return undefined;
+    this.counts.hits += 1;
+    return { data: entry.data, meta: entry.meta, cache: 'HIT', tier: 'memory', key };
+  }
+
+  async serve({ url, plan, key }: VariantRequest, signal: AbortSignal): Promise<ServedImage> {
     const { cache } = this.deps;
     if (!cache) {
       this.counts.misses += 1;

@@ -1,0 +1,82 @@
+/**
+ * Child processes under test: the pixproxy server (dist/src/main.js) and the fixed-buffer uWS
+ * baseline. Each is a real process so its peak RSS (VmHWM) can be read from /proc.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+
+export interface Child {
+  readonly port: number;
+  readonly pid: number;
+  /** Peak resident set size so far, in bytes (Linux VmHWM). */
+  peakRss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function peakRssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : 0;
+}
+
+/** Starts a node script whose stdout prints JSON lines; resolves when `isReady` sees a line. */
+function startNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  isReady: (entry: Record<string, unknown>) => number | undefined,
+): Promise<Child> {
+  const child: ChildProcess = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    let port: number | undefined;
+    if (!child.stdout) throw new Error('no stdout');
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      if (typeof entry.port === 'number') port = entry.port;
+      const ready = isReady(entry);
+      if (ready !== undefined && port !== undefined && child.pid !== undefined) {
+        const pid = child.pid;
+        resolve({
+          port,
+          pid,
+          peakRss: () => peakRssOf(pid),
+          stop: async () => {
+            child.kill('SIGTERM');
+            await exited;
+          },
+        });
+      }
+    });
+  });
+}
+
+export function startPixproxy(env: Record<string, string>, ldPreload?: string): Promise<Child> {
+  return startNode(
+    'dist/src/main.js',
+    [],
+    {
+      PATH: process.env.PATH,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ALLOW_PRIVATE_ORIGINS: '127.0.0.1/32',
+      ...(ldPreload ? { LD_PRELOAD: ldPreload } : {}),
+      ...env,
+    },
+    (entry) => (entry.msg === 'worker pool ready' ? 1 : undefined),
+  );
+}
+
+export function startFixedServer(bodySize: number, contentType: string): Promise<Child> {
+  return startNode('dist/bench/fixed-server.js', [String(bodySize), contentType], { PATH: process.env.PATH }, (entry) =>
+    entry.msg === 'listening' ? 1 : undefined,
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * From a raw query (and the Accept header, for `output=auto`) to what the image route needs: the
+ * delivery options, the final plan, its cache key and any Vary header. The result is a pure function
+ * of its inputs, so it is memoised: a repeated URL (the common case behind a CDN) skips parsing,
+ * schema validation and hashing entirely.
+ */
+import { LRUCache } from 'lru-cache';
+import { withOutputFormat } from '../plan/canonical.js';
+import { cacheKey } from '../plan/key.js';
+import { parseQuery } from '../plan/parse.js';
+import type { Delivery, Plan } from '../plan/types.js';
+import { negotiateFormat } from './negotiate.js';
+import type { Headers } from './respond.js';
+
+export type ResolvedRequest =
+  | {
+      readonly kind: 'request';
+      readonly delivery: Delivery;
+      readonly plan: Plan;
+      readonly key: string;
+      /** `Vary: Accept` when the format was negotiated. */
+      readonly vary: Headers;
+    }
+  | { readonly kind: 'no-url' }
+  | { readonly kind: 'invalid-url'; readonly code: 'INVALID_URL' | 'UNIX_SOCKET'; readonly fallback?: string };
+
+const noVary: Headers = [];
+const varyAccept: Headers = [['Vary', 'Accept']];
+
+function resolve(query: string, accept: string): ResolvedRequest {
+  const outcome = parseQuery(query);
+  if (outcome.kind !== 'request') return outcome;
+  const { delivery } = outcome.request;
+  // `output=auto` becomes the concrete format before the key is computed, so the cache stores one
+  // entry per format (not per Accept header) and shares it with the explicit spelling.
+  const negotiated = outcome.request.plan.output === 'auto';
+  const plan = negotiated ? withOutputFormat(outcome.request.plan, negotiateFormat(accept)) : outcome.request.plan;
+  return { kind: 'request', delivery, plan, key: cacheKey(delivery.url, plan), vary: negotiated ? varyAccept : noVary };
+}
+
+export class RequestResolver {
+  private readonly memo: LRUCache<string, ResolvedRequest>;
+
+  constructor(maxEntries = 20_000) {
+    this.memo = new LRUCache({ max: maxEntries });
+  }
+
+  resolve(query: string, accept: string): ResolvedRequest {
+    // The Accept header matters only for output=auto; checking the raw text first keeps it out of
+    // the memo key for every other request.
+    const memoKey = query.includes('output=auto') ? `${query}\n${negotiateFormat(accept) ?? ''}` : query;
+    let resolved = this.memo.get(memoKey);
+    if (!resolved) {
+      resolved = resolve(query, accept);
+      this.memo.set(memoKey, resolved);
+    }
+    return resolved;
+  }
+}
