@@ -40,6 +40,18 @@ export interface Config {
   readonly maxQueue: number;
   readonly fetchConcurrency: number;
   readonly sharpConcurrency: number | undefined;
+  readonly originHostsAllow: readonly string[];
+  readonly originHostsDeny: readonly string[];
+  readonly rateLimitMax: number;
+  readonly rateLimitWindowS: number;
+  readonly rateLimitBanS: number;
+  readonly trustProxy: 'cf-connecting-ip' | 'x-forwarded-for' | undefined;
+  readonly redisUrl: string | undefined;
+  readonly signingKey: string | undefined;
+  readonly logFile: string | undefined;
+  readonly logRetentionDays: number;
+  readonly shutdownTimeoutS: number;
+  readonly playgroundSampleUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +113,15 @@ const allowList: Parser<true | readonly Cidr[]> = (raw) => {
   return Object.freeze(ranges);
 };
 
+/** Host patterns: exact names, or `*.example.com` for every subdomain (not the apex). */
+const hostList: Parser<readonly string[]> = (raw) => {
+  const hosts = raw.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean);
+  const bad = hosts.find((host) => !/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host));
+  return bad === undefined ? Object.freeze(hosts) : { problem: `'${bad}' is not a host name or *.domain pattern` };
+};
+
+const trustProxyHeaders = ['cf-connecting-ip', 'x-forwarded-for'] as const;
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const defaultWorkers = availableParallelism();
@@ -131,6 +152,18 @@ export const settings = [
   { env: 'MAX_PAGES', key: 'maxPages', defaultText: '256', doc: 'Most pages/frames loaded from one input.', parse: integer(1, 100_000) },
   { env: 'PROCESS_TIMEOUT_S', key: 'processTimeoutS', defaultText: '10', doc: 'Seconds of image processing per request before it is cancelled.', parse: integer(1, 3600) },
   { env: 'LOG_LEVEL', key: 'logLevel', defaultText: 'info', doc: `One of ${logLevels.join(', ')}.`, parse: (raw) => { const v = raw.trim(); return (logLevels as readonly string[]).includes(v) ? (v as Config['logLevel']) : { problem: `must be one of ${logLevels.join(', ')}` }; } },
+  { env: 'ORIGIN_HOSTS_ALLOW', key: 'originHostsAllow', defaultText: 'any', doc: 'Comma-separated origin hosts allowed (`img.example.com`, `*.example.com`); when set, every other host is refused.', parse: hostList },
+  { env: 'ORIGIN_HOSTS_DENY', key: 'originHostsDeny', defaultText: 'none', doc: 'Comma-separated origin hosts refused (same patterns); checked before the allow list.', parse: hostList },
+  { env: 'RATE_LIMIT_MAX', key: 'rateLimitMax', defaultText: '2500', doc: 'Uncached requests per client IP per window; 0 disables rate limiting.', parse: integer(0, 10_000_000) },
+  { env: 'RATE_LIMIT_WINDOW_S', key: 'rateLimitWindowS', defaultText: '600', doc: 'Rate-limit window in seconds (GCRA: the allowance refills evenly over it).', parse: integer(1, 86_400 * 30) },
+  { env: 'RATE_LIMIT_BAN_S', key: 'rateLimitBanS', defaultText: '3600', doc: 'How long a client over the limit stays blocked; 0 means only until the allowance refills.', parse: integer(0, 86_400 * 30) },
+  { env: 'TRUST_PROXY', key: 'trustProxy', defaultText: 'none (socket address)', doc: '`cf-connecting-ip` or `x-forwarded-for`: the header that names the client IP behind a CDN or load balancer.', parse: (raw) => { const v = raw.trim().toLowerCase(); return v === 'none' ? undefined : (trustProxyHeaders as readonly string[]).includes(v) ? (v as Config['trustProxy']) : { problem: `must be one of ${trustProxyHeaders.join(', ')} or none` }; } },
+  { env: 'REDIS_URL', key: 'redisUrl', defaultText: 'unset (in-process limiter)', doc: 'Redis for rate-limit state shared by several boxes, e.g. `redis://127.0.0.1:6379`. If Redis is down, requests are let through (fail open) and it is logged.', parse: (raw) => (/^rediss?:\/\//.test(raw.trim()) ? raw.trim() : { problem: 'must be a redis:// or rediss:// URL' }) },
+  { env: 'SIGNING_KEY', key: 'signingKey', defaultText: 'unset (no signatures)', doc: 'When set, every image request must carry `s=<HMAC-SHA256 signature>` of its canonical query (see Signed URLs); others get 403.', parse: (raw) => (raw.length >= 16 ? raw : { problem: 'must be at least 16 characters' }) },
+  { env: 'LOG_FILE', key: 'logFile', defaultText: 'unset (stdout)', doc: 'Write logs to this file, rotated daily; rotated files older than LOG_RETENTION_DAYS are deleted.', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
+  { env: 'LOG_RETENTION_DAYS', key: 'logRetentionDays', defaultText: '7', doc: 'Days rotated log files are kept (the public service\'s privacy promise).', parse: integer(1, 3650) },
+  { env: 'SHUTDOWN_TIMEOUT_S', key: 'shutdownTimeoutS', defaultText: '10', doc: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish.', parse: integer(0, 3600) },
+  { env: 'PLAYGROUND_SAMPLE_URL', key: 'playgroundSampleUrl', defaultText: 'images.weserv.nl/lichtenstein.jpg', doc: 'Source image the playground and the parameter reference use for their examples.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
   { env: 'UWS_ALLOW_JS_FALLBACK', key: 'uwsAllowJsFallback', defaultText: 'false', doc: '`true` lets the server run on the slow pure-JS uWebSockets.js shim when no native build loads (logged as a warning); otherwise start fails.', parse: boolean },
 ] as const satisfies readonly Setting<keyof Config>[];
 
@@ -160,6 +193,18 @@ const defaults: Config = {
   maxQueue: 64,
   fetchConcurrency: 32,
   sharpConcurrency: undefined,
+  originHostsAllow: [],
+  originHostsDeny: [],
+  rateLimitMax: 2500,
+  rateLimitWindowS: 600,
+  rateLimitBanS: 3600,
+  trustProxy: undefined,
+  redisUrl: undefined,
+  signingKey: undefined,
+  logFile: undefined,
+  logRetentionDays: 7,
+  shutdownTimeoutS: 10,
+  playgroundSampleUrl: 'images.weserv.nl/lichtenstein.jpg',
 };
 
 function isProblem(value: unknown): value is { problem: string } {
