@@ -6,12 +6,24 @@ import type { Plan } from '../plan/types.js';
 import { checkDeadline, type PipelineImage, type Step } from './image.js';
 import { alignment } from './steps/alignment.js';
 import { autoOrient } from './steps/auto-orient.js';
+import { background } from './steps/background.js';
+import { blur } from './steps/blur.js';
+import { brightness } from './steps/brightness.js';
+import { contrast } from './steps/contrast.js';
 import { crop } from './steps/crop.js';
 import { embed } from './steps/embed.js';
+import { filter } from './steps/filter.js';
+import { gamma } from './steps/gamma.js';
 import { load } from './steps/load.js';
+import { mask } from './steps/mask.js';
+import { modulate } from './steps/modulate.js';
 import { orientation } from './steps/orientation.js';
 import { resize } from './steps/resize.js';
+import { rotate } from './steps/rotate.js';
 import { save } from './steps/save.js';
+import { sharpen } from './steps/sharpen.js';
+import { tint } from './steps/tint.js';
+import { trim } from './steps/trim.js';
 import type { PipelineLimits, PipelineOutput } from './types.js';
 
 export type { PipelineLimits, PipelineOutput } from './types.js';
@@ -30,7 +42,7 @@ function only(applies: (plan: Plan) => boolean, step: Step): Step {
  */
 const steps: readonly Step[] = [
   autoOrient, // 2a, 3.6: upright before anything measures the image
-  // 3 trim (`trim`, `tbg`): next
+  trim, // 3
   only(precrop, orientation), // 4c, precrop order
   only(precrop, crop), // 4e, precrop order
   resize, // 4a + 4b
@@ -38,9 +50,17 @@ const steps: readonly Step[] = [
   alignment, // 4d
   only((plan) => !precrop(plan), crop), // 4e
   embed, // 5
-  // 6 rotate (arbitrary `ro`, `rbg`): next
-  // 7 brightness, 8 modulate, 9 contrast, 10 gamma, 11 sharpen, 12 filter, 13 blur, 14 tint: next
-  // 15 background (`bg`), 16 mask (`mask`, `mtrim`, `mbg`): next
+  rotate, // 6
+  brightness, // 7
+  modulate, // 8
+  contrast, // 9
+  gamma, // 10
+  sharpen, // 11
+  filter, // 12
+  blur, // 13
+  tint, // 14
+  background, // 15
+  mask, // 16
 ];
 
 export async function runPipeline(input: Buffer, plan: Plan, limits: PipelineLimits): Promise<PipelineOutput> {

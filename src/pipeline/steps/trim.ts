@@ -1,0 +1,47 @@
+/**
+ * Step 3, trim (spec 3.4): `trim`, `tbg`. Runs first, on the full-size image: cuts away the edges
+ * that are close to a background colour (the top-left pixel by default). Animations keep their
+ * full frame height; only left and right are trimmed.
+ */
+import sharp from 'sharp';
+import type { Rect } from '../geometry.js';
+import type { Job, RawPixels, Step } from '../image.js';
+import { runSharp, withPixels } from '../image.js';
+import type { Triple } from '../cielab.js';
+import { flatten, topLeftColour } from '../pixels.js';
+import { extractFrames } from './crop.js';
+
+/**
+ * libvips `find_trim` through sharp, on the colour bands flattened against the background (what
+ * find_trim itself does; sharp's trim would also search the alpha band, the reference does not).
+ * A box of zero size (the whole image is background) comes back as the whole image.
+ */
+async function findTrimBox(
+  pixels: RawPixels,
+  size: { width: number; height: number },
+  background: Triple,
+  threshold: number,
+  job: Job,
+): Promise<Rect> {
+  const flat = flatten(pixels, background);
+  const [r, g, b] = background;
+  const input = sharp(flat.data, { raw: { ...size, channels: 3 }, limitInputPixels: false });
+  const { info } = await runSharp(input.trim({ background: { r, g, b }, threshold }), job, false, (pipeline) =>
+    pipeline.raw().toBuffer({ resolveWithObject: true }),
+  );
+  return { left: -(info.trimOffsetLeft ?? 0), top: -(info.trimOffsetTop ?? 0), width: info.width, height: info.height };
+}
+
+export const trim: Step = async (image, plan) => {
+  if (plan.trim === undefined) return image;
+  const height = image.pageHeight * image.pages;
+  if (image.width < 3 || height < 3) return image;
+
+  // The box depends on the pixels: compute them (full size; trim precedes every resize).
+  const { image: ready, pixels } = await withPixels(image);
+  const background: Triple = plan.tbg === undefined ? topLeftColour(pixels) : [plan.tbg[0], plan.tbg[1], plan.tbg[2]];
+  // A strip of frames is searched as one image, as the reference does.
+  const box = await findTrimBox(pixels, { width: ready.width, height }, background, plan.trim, ready.job);
+  const rect = ready.pages > 1 ? { ...box, top: 0, height: ready.pageHeight } : box;
+  return extractFrames(ready, rect);
+};
