@@ -13,8 +13,10 @@
  *
  * The adjustments after the geometry (spec 2, steps 6-16) are sharp calls too, each at its place
  * in sharp's chain (blur, recomb, modulate, sharpen, composite, linear, negate, ...); the same rule
- * decides whether they share the pass. What sharp cannot do at all (the contrast and duotone LUTs,
- * the reference's background composite) runs in JS on raw pixels: `transformPixels`.
+ * decides whether they share the pass. What sharp cannot do, or does differently from the spec
+ * (the contrast, gamma, duotone and tint tables, the reference's background composite), runs in
+ * JS on the raw pixels (`transformPixels`); consecutive transforms reuse the pixels in memory.
+ * An arbitrary rotation is computed at once (`queueMeasured`): only libvips knows its exact size.
  */
 import sharp, { type Matrix3x3, type Metadata, type OverlayOptions, type Sharp } from 'sharp';
 import type { Plan, Rgba } from '../plan/types.js';
@@ -345,9 +347,8 @@ async function computeRaw(image: PipelineImage): Promise<RawPixels> {
   const channels = info.channels;
   // sharp's info does not always report the final size, so check our facts against the bytes.
   if ((channels !== 3 && channels !== 4) || data.length !== image.width * image.pageHeight * image.pages * channels) {
-    throw new Error(
-      `pipeline facts out of sync: ${image.width}x${image.pageHeight}x${image.pages} vs ${data.length} bytes, ${channels} bands`,
-    );
+    const facts = `${image.width}x${image.pageHeight}x${image.pages}`;
+    throw new Error(`pipeline facts out of sync: ${facts} vs ${data.length} bytes, ${channels} bands`);
   }
   return { data, channels };
 }

@@ -106,7 +106,8 @@ export function applyTint(pixels: RawPixels, lut: TintLut): RawPixels {
   const { colours, linear } = lut;
   const output = Buffer.from(data);
   for (let i = 0; i < data.length; i += channels) {
-    const y = luminanceOfLinear(linear[data[i] ?? 0] ?? 0, linear[data[i + 1] ?? 0] ?? 0, linear[data[i + 2] ?? 0] ?? 0);
+    const band = (offset: number): number => linear[data[i + offset] ?? 0] ?? 0;
+    const y = luminanceOfLinear(band(0), band(1), band(2));
     const level = Math.min(TINT_LEVELS - 1, Math.round(y * (TINT_LEVELS - 1))) * 3;
     output[i] = colours[level] ?? 0;
     output[i + 1] = colours[level + 1] ?? 0;

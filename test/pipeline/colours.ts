@@ -41,7 +41,12 @@ export async function colourDifference(actual: Buffer, expected: Buffer | string
 }
 
 /** Asserts the output's colours match an upstream reference in `expected/`. */
-export async function assertColours(output: PipelineOutput, expectedName: string, limit = CLOSE_COLOURS): Promise<void> {
+export async function assertColours(
+  output: PipelineOutput,
+  expectedName: string,
+  limit = CLOSE_COLOURS,
+): Promise<void> {
   const difference = await colourDifference(output.data, expectedPath(expectedName));
-  assert.ok(difference < limit, `mean colour difference to ${expectedName} is ${difference.toFixed(2)}, expected < ${limit}`);
+  const message = `mean colour difference to ${expectedName} is ${difference.toFixed(2)}, expected < ${limit}`;
+  assert.ok(difference < limit, message);
 }

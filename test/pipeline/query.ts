@@ -12,7 +12,11 @@ export function renderQuery(input: string | Buffer, query: string): Promise<Pipe
 }
 
 /** Asserts that every query yields exactly the bytes of `baseline` on `input`. */
-export async function assertSameBytes(input: string | Buffer, baseline: string, queries: readonly string[]): Promise<void> {
+export async function assertSameBytes(
+  input: string | Buffer,
+  baseline: string,
+  queries: readonly string[],
+): Promise<void> {
   const expected = await renderQuery(input, baseline);
   for (const query of queries) {
     const actual = await renderQuery(input, query);
@@ -33,7 +37,9 @@ export function rgbaPng(width: number, height: number, pixels: readonly number[]
 }
 
 /** Decoded pixels of an output (all frames as one strip) with their band count. */
-export async function rawOf(output: PipelineOutput): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
+export async function rawOf(
+  output: PipelineOutput,
+): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
   const { data, info } = await sharp(output.data, { pages: -1 }).raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels };
 }

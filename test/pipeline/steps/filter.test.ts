@@ -94,7 +94,10 @@ describe('negate', () => {
 });
 
 describe('neutral and invalid values', () => {
-  test('filt=none and unknown (case-sensitive) names do nothing', async () => {
-    await assertSameBytes(PHOTO, 'w=32', ['w=32&filt=none', 'w=32&filt=Sepia', 'w=32&filt=grayscale', 'w=32&start=red']);
+  test('start and stop only matter for duotone', async () => {
+    await assertSameBytes(PHOTO, 'w=32&filt=sepia', ['w=32&filt=sepia&start=red&stop=blue']);
+  });
+  test('filt=none, unknown (case-sensitive) names and lone start or stop do nothing', async () => {
+    await assertSameBytes(PHOTO, 'w=32', ['w=32&filt=none', 'w=32&filt=Sepia', 'w=32&filt=grayscale', 'w=32&start=red', 'w=32&stop=red']);
   });
 });

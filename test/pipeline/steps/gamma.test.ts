@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
-import { gammaLut } from '../../../src/pipeline/luts.js';
+import { contrastLut, gammaLut } from '../../../src/pipeline/luts.js';
 import { assertColours } from '../colours.js';
 import { assertSameBytes, renderQuery, rgbaPng } from '../query.js';
 import { assertImage, assertSimilar, PHOTO, pixelAt } from '../support.js';
@@ -39,6 +39,18 @@ describe('the curve', () => {
     const darkened = await sharp((await renderQuery(PHOTO, `${query}&gam=2.2`)).data).raw().toBuffer();
     const lut = gammaLut(2.2);
     assert.deepEqual([...darkened], [...plain].map((value) => lut[value]));
+  });
+});
+
+describe('order', () => {
+  test('after contrast (step 9), before the filters (step 12)', async () => {
+    const input = await rgbaPng(1, 1, [128, 200, 40, 255]);
+    const [c, g] = [contrastLut(30), gammaLut(2.2)];
+    const output = await renderQuery(input, 'con=30&gam=2.2');
+    assert.deepEqual(await pixelAt(output, 0, 0), [g[c[128] ?? 0], g[c[200] ?? 0], g[c[40] ?? 0], 255]);
+    assert.notDeepEqual(await pixelAt(output, 0, 0), [c[g[128] ?? 0], c[g[200] ?? 0], c[g[40] ?? 0], 255]);
+    const negated = await renderQuery(input, 'gam=2.2&filt=negate');
+    assert.deepEqual(await pixelAt(negated, 0, 0), [255 - (g[128] ?? 0), 255 - (g[200] ?? 0), 255 - (g[40] ?? 0), 255]);
   });
 });
 
