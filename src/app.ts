@@ -4,7 +4,7 @@
  */
 import type { Config } from './config.js';
 import { ImageCache } from './cache/image-cache.js';
-import { startServer, type RunningServer } from './http/server.js';
+import { InFlight, startServer, type RunningServer } from './http/server.js';
 import { RequestResolver } from './http/resolve-request.js';
 import { loadUws } from './http/uws.js';
 import type { Logger } from './log.js';
@@ -23,6 +23,11 @@ export interface App {
   readonly pool: ImageWorkerPool;
   readonly images: ImageService;
   readonly cache: ImageCache | undefined;
+  /**
+   * Graceful stop: no new connections, in-flight requests get up to `timeoutMs` to finish, then
+   * everything is closed (pool, cache writes, origin connections). Resolves true if nothing was cut.
+   */
+  shutdown(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     fetchGate: new Gate(config.fetchConcurrency, config.fetchConcurrency * 4),
   });
 
+  const inFlight = new InFlight();
   let server: RunningServer;
   try {
     server = await startServer(
@@ -88,6 +94,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         cache,
         purgeToken: config.purgeToken,
         resolver: new RequestResolver(),
+        inFlight,
       },
       config.host,
       config.port,
@@ -98,14 +105,24 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   }
   log.info({ host: config.host, port: server.port, cacheDir: config.cacheEnabled ? config.cacheDir : null }, 'listening');
 
+  const close = async (): Promise<void> => {
+    server.close();
+    await Promise.all([pool.close(), closeOriginAgents(), cache?.flush()]);
+  };
   return {
     port: server.port,
     pool,
     images,
     cache,
-    async close() {
-      server.close();
-      await Promise.all([pool.close(), closeOriginAgents(), cache?.flush()]);
+    close,
+    async shutdown(timeoutMs) {
+      server.stopListening();
+      const deadline = Date.now() + timeoutMs;
+      while (server.inFlight() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      const finished = server.inFlight() === 0;
+      if (!finished) log.warn({ inFlight: server.inFlight() }, 'shutdown deadline reached with requests in flight');
+      await close();
+      return finished;
     },
   };
 }

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const app = await startApp(config, log);
   const stop = (signal: string): void => {
     log.info({ signal }, 'shutting down');
-    app.close().then(
+    app.shutdown(config.shutdownTimeoutS * 1000).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');

@@ -80,5 +80,7 @@ export function handleImageRequest(res: HttpResponse, facts: RequestFacts, deps:
     sendError(writer, new ServiceError(request.code), request.fallback, head);
     return;
   }
-  serveAsync(writer, request, head, deps).catch((error: unknown) => deps.log.error({ err: error }, 'unhandled error in image route'));
+  deps.inFlight
+    .track(serveAsync(writer, request, head, deps))
+    .catch((error: unknown) => deps.log.error({ err: error }, 'unhandled error in image route'));
 }

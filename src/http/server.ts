@@ -26,11 +26,28 @@ export interface ServerDeps {
   /** Undefined disables the purge API. */
   readonly purgeToken: string | undefined;
   readonly resolver: RequestResolver;
+  readonly inFlight: InFlight;
 }
 
 export interface RunningServer {
   readonly port: number;
+  /** Stops accepting connections; requests on open connections are still answered. */
+  stopListening(): void;
+  /** Image requests still being worked on. */
+  readonly inFlight: () => number;
+  /** Closes every connection. */
   close(): void;
+}
+
+/** Counts image requests between arrival and response, for a graceful shutdown. */
+export class InFlight {
+  count = 0;
+  track<T>(work: Promise<T>): Promise<T> {
+    this.count += 1;
+    return work.finally(() => {
+      this.count -= 1;
+    });
+  }
 }
 
 /** The request facts handlers may use after the first await. */
@@ -111,10 +128,19 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
         reject(new Error(`cannot listen on ${host}:${port}`));
         return;
       }
+      let listening = true;
+      // Closing a listen socket twice frees it twice (a segfault in uWS): close it once.
+      const stopListening = (): void => {
+        if (!listening) return;
+        listening = false;
+        deps.uws.us_listen_socket_close(socket);
+      };
       resolve({
         port: deps.uws.us_socket_local_port(socket),
+        stopListening,
+        inFlight: () => deps.inFlight.count,
         close: () => {
-          deps.uws.us_listen_socket_close(socket);
+          stopListening();
           app.close?.();
         },
       });

@@ -30,6 +30,13 @@ const routes: ReadonlyArray<readonly [RegExp, Route]> = [
       res.writeHead(404).end('not found');
     }
   }],
+  [/^\/slow\/([\w.-]+)$/, async (req, res) => {
+    // Answers a fixture after 1.5 s: a request still in flight when the test acts.
+    const name = /^\/slow\/([\w.-]+)$/.exec(req.url ?? '')?.[1] ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const data = await readFile(fixturePath(name));
+    res.writeHead(200, { 'Content-Length': data.length }).end(data);
+  }],
   [/^\/status\/(\d{3})$/, (req, res) => {
     res.writeHead(Number(/(\d{3})$/.exec(req.url ?? '')?.[1] ?? 500)).end('status');
   }],
