@@ -1,7 +1,8 @@
 /**
- * Configuration: one table of settings, read once from the environment at start, validated, frozen.
- * Every problem is reported at once so an operator fixes them in one go. The README's configuration
- * table is the same list; `test/config.test.ts` checks that the two agree.
+ * Configuration: one table of settings, read once at start from an optional file and the environment
+ * (defaults < file < environment), validated, frozen. Every problem is reported at once so an
+ * operator fixes them in one go. The README's configuration table is the same list;
+ * `test/config.test.ts` checks that the two agree. Reading the file is `config-file.ts`'s job.
  */
 import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
@@ -14,6 +15,8 @@ export interface Cidr {
 }
 
 export interface Config {
+  /** The settings file that was read, if any (its values are merged below the environment). */
+  readonly configFile: string | undefined;
   readonly port: number;
   readonly host: string;
   readonly cacheDir: string;
@@ -128,6 +131,7 @@ const defaultWorkers = availableParallelism();
 
 /** Settings in README order. */
 export const settings = [
+  { env: 'CONFIG_FILE', key: 'configFile', defaultText: 'unset (environment only)', doc: 'JSON or YAML file of settings keyed by these variable names (`pixproxy serve --config` sets it too); the environment overrides it.', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
   { env: 'PORT', key: 'port', defaultText: '8080', doc: 'TCP port to listen on.', parse: integer(0, 65535) },
   { env: 'HOST', key: 'host', defaultText: '0.0.0.0', doc: 'Address to listen on.', parse: (raw) => (isIP(raw.trim()) || raw.trim() === 'localhost' ? raw.trim() : { problem: 'must be an IP address or localhost' }) },
   { env: 'CACHE_DIR', key: 'cacheDir', defaultText: './cache', doc: 'Directory of the on-disk cache (cacache).', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
@@ -168,6 +172,7 @@ export const settings = [
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
+  configFile: undefined,
   port: 8080,
   host: '0.0.0.0',
   cacheDir: resolve('cache'),
@@ -211,16 +216,30 @@ function isProblem(value: unknown): value is { problem: string } {
   return typeof value === 'object' && value !== null && 'problem' in value;
 }
 
-/** Reads and validates the configuration; throws ConfigError naming every bad setting. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+/** Raw setting values from a config file, keyed by environment name, already turned into strings. */
+export interface ConfigFileValues {
+  /** Named in problems, so an operator knows which source holds the bad value. */
+  readonly path: string;
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/**
+ * Reads and validates the configuration; throws ConfigError naming every bad setting. `file` holds
+ * values read from a config file: the environment overrides them, and they go through the same parsers.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, file?: ConfigFileValues): Config {
   const config: Record<string, unknown> = { ...defaults };
   const problems: string[] = [];
+  // Lowest precedence first: a later layer's value replaces an earlier one.
+  const layers = [...(file ? [{ values: file.values, from: ` (in ${file.path})` }] : []), { values: env, from: '' }];
   for (const setting of settings) {
-    const raw = env[setting.env];
-    if (raw === undefined || raw === '') continue;
-    const parsed: unknown = (setting.parse as Parser<unknown>)(raw);
-    if (isProblem(parsed)) problems.push(`${setting.env}=${JSON.stringify(raw)}: ${parsed.problem}`);
-    else config[setting.key] = parsed;
+    for (const { values, from } of layers) {
+      const raw = values[setting.env];
+      if (raw === undefined || raw === '') continue;
+      const parsed: unknown = (setting.parse as Parser<unknown>)(raw);
+      if (isProblem(parsed)) problems.push(`${setting.env}=${JSON.stringify(raw)}${from}: ${parsed.problem}`);
+      else config[setting.key] = parsed;
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config as unknown as Config);
