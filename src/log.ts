@@ -1,11 +1,235 @@
 /**
- * The process logger: structured JSON lines (pino), so an operator's log pipeline can parse them.
- * One logger for the whole process; modules take a child with their own `module` binding.
+ * The process loggers: structured JSON lines (pino), so an operator's log pipeline can parse them.
+ * `log` is for what the service does (modules take a child with their own `module` binding); `access`
+ * gets one line per request. Client IP addresses are personal data: they belong in access lines
+ * only, and `log` drops the usual IP fields should one slip into it.
+ *
+ * Both go to stdout, or with LOG_FILE to that file, rotated daily by pino-roll; files older than
+ * LOG_RETENTION_DAYS days are deleted at start and at every roll.
  */
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { readdir, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent, type LoggerOptions } from 'pino';
+import pinoRoll, { type PinoRollOptions, type RollingFileStream } from 'pino-roll';
+import type { Config } from './config.js';
 
 export type { Logger };
 
+const base = { service: 'pixproxy' };
+
+/** IP fields `log` never writes (access lines are where client addresses go). */
+const IP_FIELDS = ['ip', 'clientIp', 'remoteAddress', 'remoteIp', '*.ip', '*.clientIp', '*.remoteAddress', '*.remoteIp'];
+
+function appOptions(level: LevelWithSilent): LoggerOptions {
+  return { level, base, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: IP_FIELDS, remove: true } };
+}
+
+/** The application logger alone, on stdout (tests, tools). */
 export function createLogger(level: LevelWithSilent): Logger {
-  return pino({ level, base: { service: 'pixproxy' }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino(appOptions(level));
+}
+
+/**
+ * One access line: what the lead's HTTP layer knows when a response is finished. Times are in
+ * milliseconds; `fetchMs`/`processMs` only on a miss that fetched or processed.
+ */
+export interface AccessEntry {
+  /** The client address (after TRUST_PROXY), the only place it is logged. */
+  readonly ip: string;
+  readonly method: string;
+  /** The route's name: image, health, metrics, purge, ... */
+  readonly route: string;
+  readonly status: number;
+  /** Body bytes sent. */
+  readonly bytes: number;
+  /** Arrival to last byte handed to the socket. */
+  readonly ms: number;
+  /** The variant's cache key. */
+  readonly key?: string;
+  readonly cache?: 'HIT' | 'MISS';
+  readonly tier?: 'memory' | 'disk';
+  readonly fetchMs?: number;
+  readonly processMs?: number;
+  /** The normalised origin URL. */
+  readonly url?: string;
+  /** The public error code (errors.ts) of a failed image request. */
+  readonly error?: string;
+}
+
+/** Writes one access line (`msg` "request", level info). */
+export function logAccess(access: Logger, entry: AccessEntry): void {
+  access.info(entry, 'request');
+}
+
+export interface Loggers {
+  readonly log: Logger;
+  readonly access: Logger;
+  /** Writes out what is buffered and releases the file; later log calls are dropped, never thrown. */
+  close(): Promise<void>;
+}
+
+export interface LoggersOptions {
+  /** Tests: receive the lines instead of stdout (ignored with LOG_FILE). */
+  readonly stream?: DestinationStream;
+}
+
+type LogSettings = Pick<Config, 'logLevel' | 'logFile' | 'logRetentionDays'>;
+
+/**
+ * Where both loggers write. Writes after `close()` are dropped: a late log call (a request finishing
+ * during shutdown) must not throw because the stream is gone.
+ */
+interface Sink extends DestinationStream {
+  close(): Promise<void>;
+}
+
+function stdoutSink(): Sink {
+  // pino's own destination: asynchronous writes, flushed synchronously if the process exits.
+  const stream = pino.destination({ dest: 1, sync: false });
+  let closed = false;
+  return {
+    write(line) {
+      if (!closed) stream.write(line);
+    },
+    close() {
+      if (closed) return Promise.resolve();
+      closed = true;
+      // end() waits for pending writes; SonicBoom never closes fd 1 itself.
+      return new Promise((resolve) => {
+        stream.once('close', () => resolve());
+        stream.end();
+      });
+    },
+  };
+}
+
+function streamSink(target: DestinationStream): Sink {
+  let closed = false;
+  return {
+    write(line) {
+      if (!closed) target.write(line);
+    },
+    close() {
+      closed = true;
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * LOG_FILE split the way pino-roll names its files (`<base>.<date>.<n>.<extension>`): a file name
+ * without an extension of two or more characters gets `.log`.
+ */
+export function logFileParts(logFile: string): { readonly base: string; readonly extension: string } {
+  const match = /^(.+)\.([A-Za-z0-9]{2,})$/.exec(basename(logFile));
+  return match ? { base: join(dirname(logFile), match[1] ?? ''), extension: match[2] ?? 'log' } : { base: logFile, extension: 'log' };
+}
+
+/** The pino-roll options for a LOG_FILE: daily files named by local date, LOG_RETENTION_DAYS kept besides today's. */
+export function rollOptions(logFile: string, retentionDays: number): PinoRollOptions {
+  const { base, extension } = logFileParts(logFile);
+  return {
+    // Always with its extension, so pino-roll's own splitting gives the same base and extension.
+    file: `${base}.${extension}`,
+    frequency: 'daily',
+    dateFormat: 'yyyy-MM-dd',
+    // removeOtherLogFiles: files left by earlier runs count too, not only this process's.
+    limit: { count: retentionDays, removeOtherLogFiles: true },
+    mkdir: true,
+  };
+}
+
+function localDate(day: Date): string {
+  const pad = (value: number): string => String(value).padStart(2, '0');
+  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Deletes the rolled files of LOG_FILE dated more than `retentionDays` days before `now` (local
+ * dates, as pino-roll names them), and returns their paths. pino-roll prunes only when it rolls, by
+ * count; this catches what a stopped service left behind, whatever the number of files.
+ */
+export async function removeExpiredLogs(logFile: string, retentionDays: number, now = new Date()): Promise<string[]> {
+  const { base, extension } = logFileParts(logFile);
+  const cutoff = new Date(now.getFullYear(), now.getMonth(), now.getDate() - retentionDays);
+  const oldestKept = localDate(cutoff);
+  const pattern = new RegExp(`^${escapeRegExp(basename(base))}\\.(\\d{4}-\\d{2}-\\d{2})\\.\\d+\\.${escapeRegExp(extension)}$`);
+  const dir = dirname(base);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const expired = names.filter((name) => {
+    const date = pattern.exec(name)?.[1];
+    return date !== undefined && date < oldestKept;
+  });
+  const removed: string[] = [];
+  for (const name of expired) {
+    const path = join(dir, name);
+    try {
+      await unlink(path);
+      removed.push(path);
+    } catch {
+      // Already gone (pino-roll's own pruning may race us): nothing to do.
+    }
+  }
+  return removed;
+}
+
+async function fileSink(settings: LogSettings & { logFile: string }): Promise<Sink> {
+  await removeExpiredLogs(settings.logFile, settings.logRetentionDays);
+  const stream: RollingFileStream = await pinoRoll(rollOptions(settings.logFile, settings.logRetentionDays));
+  let closed = false;
+  let reported = false;
+  // A full disk or a lost directory must not crash the service: say so once on stderr.
+  stream.on('error', (error: unknown) => {
+    if (reported) return;
+    reported = true;
+    process.stderr.write(`pixproxy: cannot write the log file: ${error instanceof Error ? error.message : String(error)}\n`);
+  });
+  // pino-roll prunes by count when it rolls; prune by date too, in case days are missing.
+  stream.on('cleanup-complete', () => {
+    removeExpiredLogs(settings.logFile, settings.logRetentionDays).catch(() => undefined);
+  });
+  // Asynchronous writes still buffered when the process exits are written synchronously.
+  const flushOnExit = (): void => {
+    if (!stream.destroyed) stream.flushSync();
+  };
+  process.once('exit', flushOnExit);
+  return {
+    write(line) {
+      if (!closed) stream.write(line);
+    },
+    close() {
+      if (closed) return Promise.resolve();
+      closed = true;
+      process.removeListener('exit', flushOnExit);
+      return new Promise((resolve) => {
+        stream.once('close', () => resolve());
+        stream.end();
+      });
+    },
+  };
+}
+
+/**
+ * The service's loggers from the configuration (LOG_LEVEL, LOG_FILE, LOG_RETENTION_DAYS). Both write
+ * to the same place; access lines carry `"log":"access"`, and LOG_LEVEL above info silences them.
+ */
+export async function createLoggers(settings: LogSettings, options: LoggersOptions = {}): Promise<Loggers> {
+  const sink =
+    settings.logFile !== undefined
+      ? await fileSink({ ...settings, logFile: settings.logFile })
+      : options.stream !== undefined
+        ? streamSink(options.stream)
+        : stdoutSink();
+  const log = pino(appOptions(settings.logLevel), sink);
+  const access = pino({ level: settings.logLevel, base: { ...base, log: 'access' }, timestamp: pino.stdTimeFunctions.isoTime }, sink);
+  return { log, access, close: () => sink.close() };
 }
