@@ -1,0 +1,294 @@
+/**
+ * Browser module `app.js`: wires the playground form to live previews. Served as written (no build
+ * step); its import of `./query.js` is rewritten to the fingerprinted name when the site is built.
+ * The source is a raw string: it must not contain a backtick or a dollar sign before a brace.
+ */
+export const appSource = String.raw`// pixproxy playground: live previews for the form rendered by the server.
+import { apiQuery, changedPairs, describeError, formatBytes, imgSnippet, parseApiQuery } from './query.js';
+
+// Long enough to let someone finish typing "1200", short enough to feel live.
+const DEBOUNCE_MS = 300;
+
+const byId = (id) => document.getElementById(id);
+const form = byId('playground');
+const source = byId('source');
+const fields = Array.from(form.querySelectorAll('[data-param]'));
+const fieldFor = new Map(fields.map((field) => [field.dataset.param, field]));
+const originalImage = byId('original');
+const originalInfo = byId('original-info');
+const resultFigure = byId('result-figure');
+const resultImage = byId('result');
+const resultText = byId('result-text');
+const resultDimensions = byId('result-dimensions');
+const resultBytes = byId('result-bytes');
+const resultType = byId('result-type');
+const status = byId('status');
+const error = byId('error');
+const resultUrl = byId('result-url');
+const openResult = byId('open-result');
+const snippet = byId('snippet');
+
+let timer = 0;
+let loadedSource = null;
+let resultController = null;
+let originalController = null;
+let currentQuery = '';
+const objectUrls = new Map();
+
+function readFields() {
+  return fields.map((field) => ({
+    key: field.dataset.param,
+    kind: field.dataset.kind,
+    value: field.value,
+    checked: field.checked,
+    defaultValue: field.dataset.default,
+  }));
+}
+
+function syncOutputs() {
+  for (const field of fields) {
+    if (field.dataset.kind !== 'range') continue;
+    const output = byId('o-' + field.dataset.param);
+    if (output) output.value = field.value;
+  }
+  syncFocalMarker();
+}
+
+function syncFocalMarker() {
+  const marker = byId('focal-marker');
+  const align = fieldFor.get('a');
+  if (!marker || !align) return;
+  const focal = align.value === 'focal';
+  marker.hidden = !focal || originalImage.hidden;
+  if (!focal) return;
+  marker.style.left = Number(fieldFor.get('fpx')?.value ?? 0.5) * 100 + '%';
+  marker.style.top = Number(fieldFor.get('fpy')?.value ?? 0.5) * 100 + '%';
+}
+
+function say(message) {
+  status.textContent = message;
+}
+
+function showError(message) {
+  error.textContent = message;
+  error.hidden = message === '';
+}
+
+function replaceObjectUrl(image, blob) {
+  const previous = objectUrls.get(image);
+  if (previous) URL.revokeObjectURL(previous);
+  const url = URL.createObjectURL(blob);
+  objectUrls.set(image, url);
+  return url;
+}
+
+class ApiError extends Error {}
+
+/** Fetches a pixproxy URL; an error response becomes an ApiError carrying the API's own message. */
+async function fetchApi(url, signal) {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new ApiError(describeError(response.status, await response.text()));
+  return { response, blob: await response.blob() };
+}
+
+/** Shows an image blob in img; resolves to false when the browser cannot decode the format (tiff, jxl). */
+async function showImage(image, blob) {
+  image.src = replaceObjectUrl(image, blob);
+  try {
+    await image.decode();
+    image.hidden = false;
+    return true;
+  } catch {
+    image.hidden = true;
+    return false;
+  }
+}
+
+async function loadOriginal(sourceUrl) {
+  originalController?.abort();
+  const controller = new AbortController();
+  originalController = controller;
+  originalInfo.textContent = 'loading…';
+  try {
+    const { response, blob } = await fetchApi('/?' + apiQuery(sourceUrl, []), controller.signal);
+    const upstream = Number(response.headers.get('X-Upstream-Response-Length') ?? '');
+    const bytes = Number.isFinite(upstream) && upstream > 0 ? upstream : blob.size;
+    if (await showImage(originalImage, blob)) {
+      originalInfo.textContent = originalImage.naturalWidth + ' × ' + originalImage.naturalHeight + ' px · ' + formatBytes(bytes) + ' at the source';
+    } else {
+      originalInfo.textContent = formatBytes(bytes) + ' at the source (' + blob.type + ': this browser cannot show it)';
+    }
+    syncFocalMarker();
+  } catch (thrown) {
+    if (controller.signal.aborted) return;
+    originalImage.hidden = true;
+    originalInfo.textContent = 'not available';
+    showError(thrown instanceof ApiError ? thrown.message : 'Could not load the image: ' + thrown.message);
+  }
+}
+
+function dprValue() {
+  const dpr = Number(fieldFor.get('dpr')?.value ?? 1);
+  return Number.isFinite(dpr) && dpr > 0 ? dpr : 1;
+}
+
+async function loadResult(query) {
+  resultController?.abort();
+  const controller = new AbortController();
+  resultController = controller;
+  resultFigure.setAttribute('aria-busy', 'true');
+  const url = location.origin + '/?' + query;
+  try {
+    const { blob } = await fetchApi(url, controller.signal);
+    if (controller.signal.aborted) return;
+    const type = blob.type || 'unknown type';
+    resultBytes.textContent = formatBytes(blob.size);
+    resultType.textContent = '· ' + type;
+    if (type.startsWith('image/')) {
+      resultText.hidden = true;
+      const shown = await showImage(resultImage, blob);
+      if (controller.signal.aborted) return;
+      const width = shown ? resultImage.naturalWidth : 0;
+      const height = shown ? resultImage.naturalHeight : 0;
+      resultDimensions.textContent = shown ? width + ' × ' + height + ' px' : 'not shown (this browser cannot decode ' + type + ')';
+      snippet.value = imgSnippet(url, width, height, dprValue());
+      say('Result updated: ' + (shown ? width + ' × ' + height + ' px, ' : '') + formatBytes(blob.size) + ', ' + type + '.');
+    } else {
+      // output=json or output=blurhash: text, shown as it is.
+      resultImage.hidden = true;
+      resultText.hidden = false;
+      resultText.textContent = await blob.text();
+      resultDimensions.textContent = 'text';
+      snippet.value = '';
+      say('Result updated: ' + formatBytes(blob.size) + ', ' + type + '.');
+    }
+    showError('');
+  } catch (thrown) {
+    if (controller.signal.aborted) return;
+    resultImage.hidden = true;
+    resultText.hidden = true;
+    resultDimensions.textContent = 'no result';
+    resultBytes.textContent = formatBytes(0);
+    resultType.textContent = '';
+    snippet.value = '';
+    say('');
+    showError(thrown instanceof ApiError ? thrown.message : 'Request failed: ' + thrown.message);
+  } finally {
+    if (resultController === controller) resultFigure.setAttribute('aria-busy', 'false');
+  }
+}
+
+function refresh() {
+  clearTimeout(timer);
+  const sourceUrl = source.value.trim();
+  const query = apiQuery(sourceUrl, changedPairs(readFields()));
+  const absolute = location.origin + '/?' + query;
+  resultUrl.value = absolute;
+  openResult.href = absolute;
+  // The page's own URL keeps the state, so a playground link can be shared.
+  history.replaceState(null, '', '#' + query);
+  if (sourceUrl === '') {
+    showError('Enter an image URL.');
+    return;
+  }
+  if (sourceUrl !== loadedSource) {
+    loadedSource = sourceUrl;
+    showError('');
+    loadOriginal(sourceUrl);
+  }
+  if (query !== currentQuery) {
+    currentQuery = query;
+    loadResult(query);
+  }
+}
+
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(refresh, DEBOUNCE_MS);
+}
+
+function restoreFromHash() {
+  if (location.hash.length <= 1) return;
+  const state = parseApiQuery(location.hash);
+  if (state.source !== '') source.value = state.source;
+  for (const [key, value] of state.values) {
+    const field = fieldFor.get(key);
+    if (!field) continue;
+    if (field.type === 'checkbox') field.checked = value === null || (value !== '0' && value !== 'false');
+    else field.value = value ?? '';
+  }
+}
+
+/** Colour fields are text (they take names and alpha); the picker next to each one writes hex into it. */
+function wireColourPickers() {
+  for (const picker of form.querySelectorAll('input[data-picker-for]')) {
+    const text = byId(picker.dataset.pickerFor);
+    picker.addEventListener('input', (event) => {
+      event.stopPropagation();
+      text.value = picker.value.slice(1);
+      schedule();
+    });
+    text.addEventListener('input', () => {
+      if (/^#?[0-9a-f]{6}$/i.test(text.value.trim())) picker.value = '#' + text.value.trim().replace(/^#/, '').toLowerCase();
+    });
+  }
+}
+
+/** A click on the original picks the focal point (the fpx/fpy sliders are the keyboard way). */
+function wireFocalPoint() {
+  const frame = originalImage.parentElement;
+  const marker = document.createElement('span');
+  marker.id = 'focal-marker';
+  marker.className = 'focal-marker';
+  marker.hidden = true;
+  frame.append(marker);
+  originalImage.addEventListener('click', (event) => {
+    const box = originalImage.getBoundingClientRect();
+    const x = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)).toFixed(2);
+    const y = Math.min(1, Math.max(0, (event.clientY - box.top) / box.height)).toFixed(2);
+    fieldFor.get('a').value = 'focal';
+    fieldFor.get('fpx').value = x;
+    fieldFor.get('fpy').value = y;
+    syncOutputs();
+    say('Focal point set to ' + x + ', ' + y + ' (it decides what a fit=cover crop keeps).');
+    schedule();
+  });
+}
+
+async function copy(id, button) {
+  const field = byId(id);
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    field.select();
+    document.execCommand('copy');
+  }
+  say('Copied: ' + button.textContent.replace(/^Copy /, '') + '.');
+}
+
+form.addEventListener('input', () => {
+  syncOutputs();
+  schedule();
+});
+form.addEventListener('change', schedule);
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  refresh();
+});
+form.addEventListener('reset', () => {
+  // The reset happens after this event: read the form once it is done.
+  setTimeout(() => {
+    syncOutputs();
+    refresh();
+  }, 0);
+});
+for (const button of document.querySelectorAll('button[data-copy]')) {
+  button.addEventListener('click', () => copy(button.dataset.copy, button));
+}
+
+wireColourPickers();
+wireFocalPoint();
+restoreFromHash();
+syncOutputs();
+refresh();
+`;
