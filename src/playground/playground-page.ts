@@ -148,7 +148,7 @@ ${groups}
 <div class="field">
 <label for="snippet">HTML snippet</label>
 <div class="copy-row">
-<textarea id="snippet" rows="3" readonly spellcheck="false"></textarea>
+<textarea id="snippet" rows="4" readonly spellcheck="false"></textarea>
 <button type="button" id="copy-snippet" data-copy="snippet">Copy &lt;img&gt;</button>
 </div>
 </div>

@@ -51,6 +51,11 @@ function syncOutputs() {
     const output = byId('o-' + field.dataset.param);
     if (output) output.value = field.value;
   }
+  // Colour fields are text (they take names and alpha); their pickers follow when the text is plain hex.
+  for (const picker of form.querySelectorAll('input[data-picker-for]')) {
+    const hex = byId(picker.dataset.pickerFor).value.trim().replace(/^#/, '');
+    if (/^[0-9a-f]{6}$/i.test(hex)) picker.value = '#' + hex.toLowerCase();
+  }
   syncFocalMarker();
 }
 
@@ -216,10 +221,13 @@ function restoreFromHash() {
     if (!field) continue;
     if (field.type === 'checkbox') field.checked = value === null || (value !== '0' && value !== 'false');
     else field.value = value ?? '';
+    // A link may set a parameter of the collapsed group: show it, or the result would be a riddle.
+    const details = field.closest('details');
+    if (details) details.open = true;
   }
 }
 
-/** Colour fields are text (they take names and alpha); the picker next to each one writes hex into it. */
+/** The picker next to each colour field writes hex into it. */
 function wireColourPickers() {
   for (const picker of form.querySelectorAll('input[data-picker-for]')) {
     const text = byId(picker.dataset.pickerFor);
@@ -227,9 +235,6 @@ function wireColourPickers() {
       event.stopPropagation();
       text.value = picker.value.slice(1);
       schedule();
-    });
-    text.addEventListener('input', () => {
-      if (/^#?[0-9a-f]{6}$/i.test(text.value.trim())) picker.value = '#' + text.value.trim().replace(/^#/, '').toLowerCase();
     });
   }
 }
@@ -285,6 +290,14 @@ form.addEventListener('reset', () => {
 for (const button of document.querySelectorAll('button[data-copy]')) {
   button.addEventListener('click', () => copy(button.dataset.copy, button));
 }
+
+// A pasted or edited playground link (same page, new hash): start from the defaults, then apply it.
+window.addEventListener('hashchange', () => {
+  form.reset();
+  restoreFromHash();
+  syncOutputs();
+  refresh();
+});
 
 wireColourPickers();
 wireFocalPoint();

@@ -71,10 +71,12 @@ input[type="text"], input[type="number"], select, textarea {
   border: 1px solid var(--border); border-radius: 6px;
 }
 input:invalid { border-color: var(--danger); }
-input[type="range"] { width: calc(100% - 4.5rem); vertical-align: middle; accent-color: var(--accent); }
+input[type="range"] { width: 100%; margin: 0; accent-color: var(--accent); }
 input[type="checkbox"] { width: 1.15rem; height: 1.15rem; accent-color: var(--accent); }
 input[type="color"] { width: 2.75rem; height: 2.3rem; padding: 0.1rem; border: 1px solid var(--border); border-radius: 6px; background: var(--bg); }
-output { display: inline-block; min-width: 4rem; text-align: right; font-variant-numeric: tabular-nums; }
+output { text-align: right; font-variant-numeric: tabular-nums; }
+.field-range { display: grid; grid-template-columns: minmax(0, 1fr) 3.5rem; column-gap: 0.5rem; align-items: center; }
+.field-range label, .field-range .hint { grid-column: 1 / -1; }
 .field-check { display: grid; grid-template-columns: auto 1fr; column-gap: 0.5rem; align-items: center; }
 .field-check .hint { grid-column: 2; }
 .colour-row, .copy-row { display: flex; gap: 0.4rem; align-items: stretch; }
