@@ -251,6 +251,21 @@ describe('playground in a browser', { skip }, () => {
     assert.equal(await page.isVisible('#p-mask'), true);
   });
 
+  test('a click on the original sets the focal point', { timeout: 60_000 }, async () => {
+    const fixture = `${origin.base}/fixtures/320x240.jpg`;
+    await page.goto(`${harness.base}/#url=${fixture}&w=100&h=100&fit=cover`);
+    await waitForText(page, 'result-dimensions', '100 × 100 px');
+    await waitForText(page, 'original-info', /^320 × 240 px/);
+    const box = await page.locator('#original').boundingBox();
+    assert.ok(box);
+    await page.click('#original', { position: { x: box.width * 0.25, y: box.height * 0.75 } });
+    await until('the focal point in the URL', () => page.inputValue('#result-url'), (value) => value.endsWith('&fit=cover&a=focal&fpx=0.25&fpy=0.75'));
+    assert.equal(await page.inputValue('#p-fpx'), '0.25');
+    assert.equal(await page.textContent('#o-fpy'), '0.75');
+    assert.equal(await page.isVisible('#focal-marker'), true);
+    await waitForText(page, 'status', /^Result updated: 100 × 100 px/);
+  });
+
   test('the reference page loads its example images', { timeout: 60_000 }, async () => {
     const problemsBefore = problems.length;
     await page.goto(`${harness.base}/reference`);
