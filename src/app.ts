@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { ImageCache } from './cache/image-cache.js';
 import { InFlight, startServer, type RunningServer } from './http/server.js';
 import { RequestResolver } from './http/resolve-request.js';
+import { createStaticSite } from './playground/index.js';
 import { loadUws } from './http/uws.js';
 import type { Logger } from './log.js';
 import { fetchOrigin, originOptionsFrom } from './origin/fetch.js';
@@ -95,6 +96,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         purgeToken: config.purgeToken,
         resolver: new RequestResolver(),
         inFlight,
+        site: createStaticSite({ sampleUrl: config.playgroundSampleUrl }),
       },
       config.host,
       config.port,

@@ -9,7 +9,6 @@ import { ServiceError, asServiceError, errorBody } from '../errors.js';
 import type { Delivery } from '../plan/types.js';
 import type { ServedImage } from '../service/image-service.js';
 import { base64Body, commonHeaders, successHeaders } from './headers.js';
-import { landingPage } from './landing.js';
 import type { ResolvedRequest } from './resolve-request.js';
 import { ResponseWriter, sendNow, type Headers } from './respond.js';
 import type { RequestFacts, ServerDeps } from './server.js';
@@ -73,7 +72,13 @@ export function handleImageRequest(res: HttpResponse, facts: RequestFacts, deps:
   }
   const writer = new ResponseWriter(res);
   if (request.kind === 'no-url') {
-    writer.send(OK, [['Content-Type', 'text/html; charset=utf-8']], landingPage, head);
+    // Not an API call (spec 1.1): the playground, the parameter reference and their assets.
+    const asset = deps.site.get(facts.path);
+    if (asset) {
+      writer.send(OK, [['Content-Type', asset.contentType], ['Cache-Control', asset.cacheControl], ['X-Content-Type-Options', 'nosniff']], asset.body, head);
+    } else {
+      writer.send(statusLine(404), [['Content-Type', 'text/plain; charset=utf-8']], 'Not Found', head);
+    }
     return;
   }
   if (request.kind === 'invalid-url') {

@@ -9,6 +9,7 @@ import type { ImageCache } from '../cache/image-cache.js';
 import type { ImageService } from '../service/image-service.js';
 import { handlePurge } from './purge-route.js';
 import type { RequestResolver } from './resolve-request.js';
+import type { StaticSite } from '../playground/index.js';
 import { handleImageRequest } from './image-route.js';
 import { commonHeaders } from './headers.js';
 import { ResponseWriter, type Headers } from './respond.js';
@@ -27,6 +28,8 @@ export interface ServerDeps {
   readonly purgeToken: string | undefined;
   readonly resolver: RequestResolver;
   readonly inFlight: InFlight;
+  /** Playground, parameter reference and their assets, for requests without `url=`. */
+  readonly site: StaticSite;
 }
 
 export interface RunningServer {

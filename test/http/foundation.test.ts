@@ -150,10 +150,18 @@ describe('request forms', () => {
     assert.equal(res.status, 405);
   });
 
-  test('no url gives the landing page', async () => {
+  test('no url gives the playground; /reference the parameter reference; other paths 404', async () => {
     const res = await service.request('/');
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+    assert.equal(res.headers.get('cache-control'), 'no-cache');
+    assert.match(res.body.toString(), /<form/);
+    const reference = await service.request('/reference');
+    assert.equal(reference.status, 200);
+    assert.match(reference.body.toString(), /\bmaxage\b/);
+    // `?url` without `=` is not an API call either (spec 1.1).
+    assert.equal((await service.request('/?url')).status, 200);
+    assert.equal((await service.request('/nothing-here')).status, 404);
   });
 
   test('/health answers 200 JSON once the pool is ready', async () => {
