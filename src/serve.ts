@@ -1,0 +1,101 @@
+/**
+ * Running the service as a process, shared by `npm start` (main.ts) and `pixproxy serve` (cli.ts):
+ * read the configuration once (CONFIG_FILE, then the environment), open the loggers, start the app,
+ * and on SIGTERM/SIGINT stop gracefully and exit.
+ *
+ * Exit codes: 2 for a configuration that does not validate, 1 for a start or shutdown that failed,
+ * 0 after a clean stop.
+ */
+import type { App } from './app.js';
+import type { Config } from './config.js';
+import type { Loggers } from './log.js';
+
+export interface RunningService {
+  readonly config: Config;
+  readonly app: App;
+  readonly loggers: Loggers;
+  /**
+   * Graceful stop: in-flight requests get SHUTDOWN_TIMEOUT_S to finish, then everything is closed
+   * and the logs are flushed. Resolves true if no request was cut off.
+   */
+  stop(): Promise<boolean>;
+}
+
+/** Starts the service from a validated configuration (no signal handlers: the caller decides). */
+export async function startService(config: Config): Promise<RunningService> {
+  const [{ createLoggers }, { startApp }] = await Promise.all([import('./log.js'), import('./app.js')]);
+  const loggers = await createLoggers(config);
+  let app: App;
+  try {
+    app = await startApp(config, loggers.log);
+  } catch (error) {
+    loggers.log.fatal({ err: error }, 'failed to start');
+    await loggers.close();
+    throw error;
+  }
+  return {
+    config,
+    app,
+    loggers,
+    async stop() {
+      try {
+        return await app.shutdown(config.shutdownTimeoutS * 1000);
+      } finally {
+        await loggers.close();
+      }
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/**
+ * The whole life of a service process: configuration, start, signals, exit. Never rejects; it ends
+ * the process itself on failure.
+ *
+ * The signal handlers come first and the heavy modules (sharp, uWS, the pool) are loaded after
+ * them, so a SIGTERM that arrives while the service is still starting stops it cleanly once it is
+ * up instead of killing it half-started.
+ */
+export async function runService(env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
+  let service: RunningService | undefined;
+  let stopping = false;
+  const stop = (current: RunningService, signal: NodeJS.Signals): void => {
+    current.loggers.log.info({ signal }, 'shutting down');
+    current.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`pixproxy: shutdown failed: ${describe(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  let pending: NodeJS.Signals | undefined;
+  // `once`: a second signal during the graceful stop gets the default action, which ends the process now.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    if (service) stop(service, signal);
+    else pending = signal;
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+
+  const [{ loadConfiguration }, { ConfigError }] = await Promise.all([import('./config-file.js'), import('./config.js')]);
+  let config: Config;
+  try {
+    config = loadConfiguration(env);
+  } catch (error) {
+    process.stderr.write(`pixproxy: ${error instanceof ConfigError ? error.message : describe(error)}\n`);
+    process.exit(2);
+  }
+  try {
+    service = await startService(config);
+  } catch (error) {
+    process.stderr.write(`pixproxy: failed to start: ${describe(error)}\n`);
+    process.exit(1);
+  }
+  if (pending !== undefined) stop(service, pending);
+}
