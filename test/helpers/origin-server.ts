@@ -14,10 +14,24 @@ export interface OriginServer {
   /** Requests received per path (query included). */
   readonly hits: Map<string, number>;
   hitsFor(path: string): number;
+  /** Serves `body` at `/generated/<name>` from now on (for images a test builds). */
+  serve(name: string, body: Buffer, contentType?: string): void;
   close(): Promise<void>;
 }
 
-type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+type Route = (req: IncomingMessage, res: ServerResponse, generated: ReadonlyMap<string, Generated>) => void | Promise<void>;
+
+interface Generated {
+  readonly body: Buffer;
+  readonly contentType: string;
+}
+
+/** Writes `text` every `ms` milliseconds until the client goes away (the timer never outlives it). */
+function trickle(res: ServerResponse, text: string, ms: number): void {
+  res.on('error', () => undefined);
+  const timer = setInterval(() => res.write(text), ms);
+  res.on('close', () => clearInterval(timer));
+}
 
 const routes: ReadonlyArray<readonly [RegExp, Route]> = [
   [/^\/fixtures\/([\w.-]+)$/, async (req, res) => {
@@ -64,6 +78,35 @@ const routes: ReadonlyArray<readonly [RegExp, Route]> = [
     res.on('error', () => undefined);
     write();
   }],
+  [/^\/generated\/([\w.-]+)$/, (req, res, generated) => {
+    const entry = generated.get(/^\/generated\/([\w.-]+)$/.exec(req.url ?? '')?.[1] ?? '');
+    if (!entry) {
+      res.writeHead(404).end('not generated');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': entry.contentType, 'Content-Length': entry.body.length }).end(entry.body);
+  }],
+  [/^\/trickle\/(\d+)$/, (req, res) => {
+    // Headers at once, then one byte every N ms, forever: an idle (N > read timeout) or endless body.
+    const ms = Number(/(\d+)$/.exec(req.url ?? '')?.[1] ?? 1000);
+    res.writeHead(200, { 'Content-Type': 'image/jpeg' });
+    trickle(res, 'x', ms);
+  }],
+  [/^\/stall$/, (_req, res) => {
+    // Never answers: the request waits for headers until someone gives up.
+    res.on('error', () => undefined);
+  }],
+  [/^\/declared-huge$/, (_req, res) => {
+    // Claims a terabyte, sends a little, then stalls: the claim alone must end the download.
+    res.on('error', () => undefined);
+    res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(2 ** 40) });
+    res.write(Buffer.alloc(1024));
+  }],
+  [/^\/track/, (_req, res) => {
+    // What a document's external references would hit; tests assert it is never hit. (As CSS it
+    // would paint every rect red.)
+    res.writeHead(200, { 'Content-Type': 'text/css' }).end('rect { fill: red !important }');
+  }],
   [/^\/redirect\/(.+)$/, (req, res) => {
     const target = decodeURIComponent(/^\/redirect\/(.+)$/.exec(req.url ?? '')?.[1] ?? '/');
     res.writeHead(302, { Location: target }).end();
@@ -72,6 +115,7 @@ const routes: ReadonlyArray<readonly [RegExp, Route]> = [
 
 export async function startOrigin(): Promise<OriginServer> {
   const hits = new Map<string, number>();
+  const generated = new Map<string, Generated>();
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
     hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -80,7 +124,7 @@ export async function startOrigin(): Promise<OriginServer> {
       res.writeHead(404).end('no route');
       return;
     }
-    Promise.resolve(route[1](req, res)).catch(() => res.destroy());
+    Promise.resolve(route[1](req, res, generated)).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -89,6 +133,9 @@ export async function startOrigin(): Promise<OriginServer> {
     port,
     hits,
     hitsFor: (path) => hits.get(path) ?? 0,
+    serve: (name, body, contentType = 'application/octet-stream') => {
+      generated.set(name, { body, contentType });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
