@@ -10,7 +10,6 @@ const catalog = {
   INVALID_URL: { status: 400, message: 'Unable to parse URI' },
   UNIX_SOCKET: { status: 400, message: 'Unix domain sockets are not supported' },
   IP_BLOCKED: { status: 400, message: 'IP address blocked by policy' },
-  HOST_BLOCKED: { status: 400, message: 'Host blocked by policy' },
   ORIGIN_UNRESOLVABLE: {
     status: 404,
     message: 'The hostname of the origin is unresolvable (DNS) or blocked by policy.',

@@ -11,6 +11,7 @@ import { resolveRedirect, splitSourceUrl, type SourceUrlParts } from '../url/nor
 import { isForbiddenAddress, parseLiteralHost } from './address-policy.js';
 import { statusFailure, transportFailure } from './failures.js';
 import { guardedAgent } from './guarded-agent.js';
+import { isHostAllowed } from './host-policy.js';
 
 export interface OriginOptions {
   readonly allowPrivateOrigins: Config['allowPrivateOrigins'];
@@ -22,6 +23,9 @@ export interface OriginOptions {
   /** The whole download, redirects included. */
   readonly fetchTimeoutMs: number;
   readonly userAgent: string;
+  /** Host allow and deny lists (exact names, `*.domain`); an empty allow list allows every host. */
+  readonly hostsAllow: readonly string[];
+  readonly hostsDeny: readonly string[];
 }
 
 export interface OriginResponse {
@@ -43,6 +47,8 @@ export function originOptionsFrom(config: Config): OriginOptions {
     readTimeoutMs: config.readTimeoutMs,
     fetchTimeoutMs: config.fetchTimeoutMs,
     userAgent: config.userAgent,
+    hostsAllow: config.originHostsAllow,
+    hostsDeny: config.originHostsDeny,
   });
 }
 
@@ -123,6 +129,11 @@ function send(
   signal: AbortSignal,
 ): Promise<Dispatcher.ResponseData> {
   const parts = splitSourceUrl(url);
+  // Host lists apply at every hop, so a redirect cannot leave the allowed hosts. The spec's own
+  // wording for a refused origin host is the "unresolvable (DNS) or blocked by policy" error.
+  if (!isHostAllowed(parts.authority.host, options.hostsAllow, options.hostsDeny)) {
+    throw new ServiceError('ORIGIN_UNRESOLVABLE', undefined, { cause: new Error(`host ${parts.authority.host} blocked by the host lists`) });
+  }
   // A literal IP is refused before any connection; names are checked by the connector once resolved.
   const literal = parseLiteralHost(parts.authority.host);
   if (literal !== undefined && isForbiddenAddress(literal, options.allowPrivateOrigins)) {

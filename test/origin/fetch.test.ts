@@ -150,7 +150,7 @@ describe('fetchOrigin: success', () => {
   });
 
   test('originOptionsFrom copies the configured limits', () => {
-    const config = configWith({ maxDownloadBytes: 123, maxRedirects: 4, userAgent: 'UA' });
+    const config = configWith({ maxDownloadBytes: 123, maxRedirects: 4, userAgent: 'UA', originHostsDeny: ['bad.example'] });
     assert.deepEqual(originOptionsFrom(config), {
       allowPrivateOrigins: [],
       maxDownloadBytes: 123,
@@ -159,6 +159,8 @@ describe('fetchOrigin: success', () => {
       readTimeoutMs: 15_000,
       fetchTimeoutMs: 60_000,
       userAgent: 'UA',
+      hostsAllow: [],
+      hostsDeny: ['bad.example'],
     });
   });
 });
