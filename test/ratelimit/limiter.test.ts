@@ -1,7 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gcraParams } from '../../src/ratelimit/gcra.js';
+import { quotaBody, rateLimitHeaders } from '../../src/ratelimit/headers.js';
 import { MemoryRateLimiter } from '../../src/ratelimit/limiter.js';
+import { RateLimitedError, admit } from '../../src/ratelimit/rate-limited.js';
 
 const T0 = 1_780_000_000_000;
 
@@ -56,5 +58,34 @@ describe('MemoryRateLimiter', () => {
     clock.advance(5002);
     assert.equal(limiter.size, 0);
     assert.deepEqual(await limiter.peek('b'), { allowed: true, limit: 10, remaining: 10, resetS: 0 });
+  });
+});
+
+describe('admit', () => {
+  test('passes allowed requests and throws a 429 carrying the decision otherwise', async () => {
+    const clock = fakeClock();
+    const limiter = new MemoryRateLimiter({ params: gcraParams(1, 10_000, 0), now: clock.now });
+    assert.equal((await admit(limiter, 'a')).remaining, 0);
+    const refused = await admit(limiter, 'a').then(
+      () => assert.fail('should be refused'),
+      (error: unknown) => error,
+    );
+    assert.ok(refused instanceof RateLimitedError);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.message, 'Too many requests, please slow down');
+    assert.deepEqual(refused.decision, { allowed: false, limit: 1, remaining: 0, resetS: 10, retryAfterS: 10 });
+    assert.deepEqual(rateLimitHeaders(refused.decision), [
+      ['X-RateLimit-Limit', '1'],
+      ['X-RateLimit-Remaining', '0'],
+      ['X-RateLimit-Reset', '10'],
+      ['Retry-After', '10'],
+    ]);
+  });
+
+  test('the quota body is spaced as the public service writes it', () => {
+    assert.equal(
+      quotaBody({ allowed: true, limit: 2500, remaining: 2500, resetS: 0 }),
+      '{"X-RateLimit-Limit":2500, "X-RateLimit-Remaining":2500, "X-RateLimit-Reset":0}',
+    );
   });
 });
