@@ -7,6 +7,9 @@ import { ImageCache } from './cache/image-cache.js';
 import { InFlight, startServer, type RunningServer } from './http/server.js';
 import { RequestResolver } from './http/resolve-request.js';
 import { createStaticSite } from './playground/index.js';
+import { Observer } from './http/observe.js';
+import { Metrics } from './metrics.js';
+import { createRateLimiter } from './ratelimit/create.js';
 import { loadUws } from './http/uws.js';
 import type { Logger } from './log.js';
 import { fetchOrigin, originOptionsFrom } from './origin/fetch.js';
@@ -42,7 +45,12 @@ export function pipelineLimits(config: Config): PipelineLimits {
   };
 }
 
-export async function startApp(config: Config, log: Logger): Promise<App> {
+export interface AppOptions {
+  /** The access log (one line per request); none when undefined. */
+  readonly access?: Logger;
+}
+
+export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
   const loaded = loadUws({ allowJsFallback: config.uwsAllowJsFallback });
   if (loaded.native) {
     log.info({ uws: loaded.build, skipped: loaded.failures }, 'uWebSockets.js loaded');
@@ -75,8 +83,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         log,
       })
     : undefined;
+  const metrics = new Metrics({ queueDepth: () => pool.queueSize });
+  const limiter = createRateLimiter(config, log);
   const images = new ImageService({
     cache,
+    timings: metrics,
     process: (input, plan) => pool.process(input, plan),
     fetchOrigin: (url, signal) => fetchOrigin(url, originOptions, signal),
     fetchGate: new Gate(config.fetchConcurrency, config.fetchConcurrency * 4),
@@ -94,9 +105,13 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         build: loaded.build,
         cache,
         purgeToken: config.purgeToken,
-        resolver: new RequestResolver(),
+        resolver: new RequestResolver(config.signingKey),
         inFlight,
         site: createStaticSite({ sampleUrl: config.playgroundSampleUrl }),
+        metrics,
+        observer: new Observer(metrics, options.access),
+        limiter,
+        trustProxy: config.trustProxy,
       },
       config.host,
       config.port,
@@ -109,7 +124,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
 
   const close = async (): Promise<void> => {
     server.close();
-    await Promise.all([pool.close(), closeOriginAgents(), cache?.flush()]);
+    await Promise.all([pool.close(), closeOriginAgents(), cache?.flush(), limiter?.close()]);
   };
   return {
     port: server.port,

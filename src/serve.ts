@@ -27,7 +27,7 @@ export async function startService(config: Config): Promise<RunningService> {
   const loggers = await createLoggers(config);
   let app: App;
   try {
-    app = await startApp(config, loggers.log);
+    app = await startApp(config, loggers.log, { access: loggers.access });
   } catch (error) {
     loggers.log.fatal({ err: error }, 'failed to start');
     await loggers.close();

@@ -2,34 +2,47 @@
  * The API route: `/?url=<source>&<params>` (any path, spec 1.1). Resolves the query into a plan and
  * key; a hit in the memory tier is answered right inside the uWS handler, anything else goes the
  * asynchronous way (disk, or fetch and process) and ends in the image or the spec's JSON error
- * (or the `default=` redirect).
+ * (or the `default=` redirect). Only requests that miss the cache count against the rate limit.
  */
 import type { HttpResponse } from '@btc-vision/uwebsockets.js';
 import { ServiceError, asServiceError, errorBody } from '../errors.js';
+import type { AccessEntry } from '../log.js';
 import type { Delivery } from '../plan/types.js';
+import { rateLimitHeaders } from '../ratelimit/headers.js';
+import { rateLimitKey } from '../ratelimit/key.js';
+import type { Decision } from '../ratelimit/limiter.js';
 import type { ServedImage } from '../service/image-service.js';
 import { base64Body, commonHeaders, successHeaders } from './headers.js';
+import type { RequestRecord } from './observe.js';
 import type { ResolvedRequest } from './resolve-request.js';
 import { ResponseWriter, sendNow, type Headers } from './respond.js';
 import type { RequestFacts, ServerDeps } from './server.js';
 import { statusLine } from './status.js';
 
+type ImageRequest = Extract<ResolvedRequest, { kind: 'request' }>;
+
 const OK = statusLine(200);
 
-function sendError(writer: ResponseWriter, error: ServiceError, fallback: string | undefined, head: boolean, vary: Headers = []): void {
-  const headers: Headers = [
+function errorHeaders(error: ServiceError, extra: Headers): Headers {
+  return [
     ...commonHeaders,
     ['Content-Type', 'application/json'],
-    ...vary,
+    ...extra,
     // Back-pressure: tell well-behaved clients and CDNs when to come back.
     ...(error.code === 'OVERLOADED' ? ([['Retry-After', '1']] as const) : []),
   ];
+}
+
+/** Sends the spec's JSON error (or the `default=` redirect); returns the status and body size. */
+function sendError(writer: ResponseWriter, error: ServiceError, fallback: string | undefined, head: boolean, extra: Headers = []): [number, number] {
+  const body = errorBody(error);
   if (fallback !== undefined) {
     // The body keeps the original status in its `code`; only the status line becomes 302.
-    writer.send(statusLine(302), [...headers, ['Location', fallback]], errorBody(error), head);
-    return;
+    writer.send(statusLine(302), [...errorHeaders(error, extra), ['Location', fallback]], body, head);
+    return [302, body.length];
   }
-  writer.send(statusLine(error.status), headers, errorBody(error), head);
+  writer.send(statusLine(error.status), errorHeaders(error, extra), body, head);
+  return [error.status, body.length];
 }
 
 /** Where `default=` sends the client: a URL, the origin itself (`default=1`), or nowhere. */
@@ -40,26 +53,53 @@ function fallbackFor(delivery: Delivery, error: ServiceError): string | undefine
   return error.code === 'REDIRECT_SELF' || error.code === 'REDIRECT_LIMIT' ? undefined : delivery.url;
 }
 
-function imageResponse(served: ServedImage, request: Extract<ResolvedRequest, { kind: 'request' }>): [Headers, Uint8Array] {
+function imageResponse(served: ServedImage, request: ImageRequest, extra: Headers = []): [Headers, Uint8Array] {
   const body = request.delivery.base64 ? Buffer.from(base64Body(served.meta, served.data)) : served.data;
-  return [[...successHeaders(served.meta, request.delivery, served.cache), ...request.vary], body];
+  return [[...successHeaders(served.meta, request.delivery, served.cache), ...request.vary, ...extra], body];
 }
 
-async function serveAsync(writer: ResponseWriter, request: Extract<ResolvedRequest, { kind: 'request' }>, head: boolean, deps: ServerDeps): Promise<void> {
+function servedDetails(request: ImageRequest, served: ServedImage): Partial<AccessEntry> {
+  return {
+    key: request.key,
+    url: request.delivery.url,
+    cache: served.cache,
+    ...(served.tier === undefined ? {} : { tier: served.tier }),
+    ...(served.fetchMs === undefined ? {} : { fetchMs: Math.round(served.fetchMs) }),
+    ...(served.processMs === undefined ? {} : { processMs: Math.round(served.processMs) }),
+  };
+}
+
+async function serveAsync(writer: ResponseWriter, request: ImageRequest, head: boolean, record: RequestRecord, deps: ServerDeps): Promise<void> {
+  let decision: Decision | undefined;
+  const { limiter } = deps;
+  // Counted only once the cache has missed: hits are free (the public service's rule too).
+  const admit = limiter
+    ? async (): Promise<void> => {
+        decision = await limiter.consume(rateLimitKey(record.ip));
+        if (!decision.allowed) {
+          deps.metrics.rateLimitBlocked();
+          throw new ServiceError('RATE_LIMITED');
+        }
+      }
+    : undefined;
+  const limitHeaders = (): Headers => (decision ? rateLimitHeaders(decision) : []);
   try {
-    const served = await deps.images.serve({ url: request.delivery.url, plan: request.plan, key: request.key }, writer.signal);
+    const served = await deps.images.serve({ url: request.delivery.url, plan: request.plan, key: request.key }, writer.signal, admit);
+    deps.metrics.cacheResult(served.cache === 'HIT' ? 'hit' : 'miss', served.tier ?? 'none');
     if (writer.gone) return;
-    const [headers, body] = imageResponse(served, request);
+    const [headers, body] = imageResponse(served, request, limitHeaders());
     writer.send(OK, headers, body, head);
+    deps.observer.finish(record, 'image', 200, head ? 0 : body.byteLength, servedDetails(request, served));
   } catch (thrown) {
-    if (writer.gone) return;
     const error = asServiceError(thrown);
-    if (error.status >= 500) deps.log.error({ err: thrown, url: request.delivery.url }, 'request failed');
-    sendError(writer, error, fallbackFor(request.delivery, error), head, request.vary);
+    if (error.status >= 500 && error.code !== 'OVERLOADED') deps.log.error({ err: thrown, url: request.delivery.url }, 'request failed');
+    if (writer.gone) return;
+    const [status, bytes] = sendError(writer, error, fallbackFor(request.delivery, error), head, [...request.vary, ...limitHeaders()]);
+    deps.observer.finish(record, 'image', status, head ? 0 : bytes, { key: request.key, url: request.delivery.url, error: error.code });
   }
 }
 
-export function handleImageRequest(res: HttpResponse, facts: RequestFacts, deps: ServerDeps): void {
+export function handleImageRequest(res: HttpResponse, facts: RequestFacts, record: RequestRecord, deps: ServerDeps): void {
   const head = facts.method === 'head';
   const request = deps.resolver.resolve(facts.query, facts.accept);
   if (request.kind === 'request') {
@@ -67,25 +107,38 @@ export function handleImageRequest(res: HttpResponse, facts: RequestFacts, deps:
     if (hot) {
       const [headers, body] = imageResponse(hot, request);
       sendNow(res, OK, headers, body, head);
+      deps.metrics.cacheResult('hit', 'memory');
+      deps.observer.finish(record, 'image', 200, head ? 0 : body.byteLength, { key: request.key, cache: 'HIT', tier: 'memory' });
       return;
     }
   }
   const writer = new ResponseWriter(res);
-  if (request.kind === 'no-url') {
-    // Not an API call (spec 1.1): the playground, the parameter reference and their assets.
-    const asset = deps.site.get(facts.path);
-    if (asset) {
-      writer.send(OK, [['Content-Type', asset.contentType], ['Cache-Control', asset.cacheControl], ['X-Content-Type-Options', 'nosniff']], asset.body, head);
-    } else {
-      writer.send(statusLine(404), [['Content-Type', 'text/plain; charset=utf-8']], 'Not Found', head);
+  switch (request.kind) {
+    case 'no-url': {
+      // Not an API call (spec 1.1): the playground, the parameter reference and their assets.
+      const asset = deps.site.get(facts.path);
+      if (asset) {
+        writer.send(OK, [['Content-Type', asset.contentType], ['Cache-Control', asset.cacheControl], ['X-Content-Type-Options', 'nosniff']], asset.body, head);
+        deps.observer.finish(record, 'site', 200, head ? 0 : asset.body.length);
+      } else {
+        writer.send(statusLine(404), [['Content-Type', 'text/plain; charset=utf-8']], 'Not Found', head);
+        deps.observer.finish(record, 'site', 404, 0);
+      }
+      return;
     }
-    return;
+    case 'bad-signature': {
+      const [status, bytes] = sendError(writer, new ServiceError('SIGNATURE_INVALID'), undefined, head);
+      deps.observer.finish(record, 'image', status, bytes, { error: 'SIGNATURE_INVALID' });
+      return;
+    }
+    case 'invalid-url': {
+      const [status, bytes] = sendError(writer, new ServiceError(request.code), request.fallback, head);
+      deps.observer.finish(record, 'image', status, bytes, { error: request.code });
+      return;
+    }
+    case 'request':
+      deps.inFlight
+        .track(serveAsync(writer, request, head, record, deps))
+        .catch((error: unknown) => deps.log.error({ err: error }, 'unhandled error in image route'));
   }
-  if (request.kind === 'invalid-url') {
-    sendError(writer, new ServiceError(request.code), request.fallback, head);
-    return;
-  }
-  deps.inFlight
-    .track(serveAsync(writer, request, head, deps))
-    .catch((error: unknown) => deps.log.error({ err: error }, 'unhandled error in image route'));
 }

@@ -44,17 +44,17 @@ export async function handlePurge(
   writer: ResponseWriter,
   facts: { path: string; query: string; authorization: string },
   deps: PurgeDeps,
-): Promise<void> {
+): Promise<number> {
   if (!tokenMatches(facts.authorization, deps.token)) {
     sendJson(writer, 401, JSON.stringify({ status: 'error', code: 401, message: 'Missing or invalid bearer token' }), [
       ['WWW-Authenticate', 'Bearer'],
     ]);
-    return;
+    return 401;
   }
   const outcome = parseQuery(facts.query);
   if (outcome.kind !== 'request') {
     sendJson(writer, 400, errorBody(new ServiceError(outcome.kind === 'invalid-url' ? outcome.code : 'INVALID_URL')));
-    return;
+    return 400;
   }
   const { delivery, plan } = outcome.request;
   let removed = 0;
@@ -66,4 +66,5 @@ export async function handlePurge(
     }
   }
   sendJson(writer, 200, JSON.stringify({ status: 'success', removed }));
+  return 200;
 }

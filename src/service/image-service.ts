@@ -23,6 +23,12 @@ export interface OriginBody {
 
 export type FetchOrigin = (url: string, signal: AbortSignal) => Promise<OriginBody>;
 
+/** Where the service reports how long origins and workers took (Prometheus histograms). */
+export interface ServiceTimings {
+  observeOriginFetch(seconds: number): void;
+  observeProcessing(seconds: number): void;
+}
+
 export interface ImageServiceDeps {
   /** Undefined when CACHE_ENABLED=false: every request is a miss, and is produced on its own. */
   readonly cache: ImageCache | undefined;
@@ -30,6 +36,7 @@ export interface ImageServiceDeps {
   readonly fetchOrigin: FetchOrigin;
   /** Bounds concurrent origin downloads. */
   readonly fetchGate: Gate;
+  readonly timings?: ServiceTimings;
 }
 
 export type CacheStatus = 'HIT' | 'MISS';
@@ -48,12 +55,23 @@ export interface ServedImage {
   /** Which tier answered a hit. */
   readonly tier: 'memory' | 'disk' | undefined;
   readonly key: string;
+  /** Milliseconds spent on a miss (shared by every request of a single flight). */
+  readonly fetchMs?: number;
+  readonly processMs?: number;
 }
 
 interface Produced {
   readonly data: Buffer;
   readonly meta: CachedMeta;
+  readonly fetchMs: number;
+  readonly processMs: number;
 }
+
+/**
+ * Called before a request is allowed to cost a fetch and a processing job (after the cache missed):
+ * the rate limiter's hook. It throws to refuse.
+ */
+export type Admission = () => Promise<void>;
 
 /** A copy that owns its memory, so the original can be transferred to a worker independently. */
 function ownedCopy(body: Buffer): Buffer {
@@ -81,10 +99,11 @@ export class ImageService {
     return { data: entry.data, meta: entry.meta, cache: 'HIT', tier: 'memory', key };
   }
 
-  async serve({ url, plan, key }: VariantRequest, signal: AbortSignal): Promise<ServedImage> {
+  async serve({ url, plan, key }: VariantRequest, signal: AbortSignal, admit?: Admission): Promise<ServedImage> {
     const { cache } = this.deps;
     if (!cache) {
       this.counts.misses += 1;
+      await admit?.();
       const produced = await this.produce(url, plan, signal);
       return { ...produced, cache: 'MISS', tier: undefined, key };
     }
@@ -94,6 +113,7 @@ export class ImageService {
       return { data: hit.entry.data, meta: hit.entry.meta, cache: 'HIT', tier: hit.tier, key };
     }
     this.counts.misses += 1;
+    await admit?.();
     const produced = await this.variants.run(key, signal, async (shared) => {
       const result = await this.produce(url, plan, shared);
       cache.put(key, result);
@@ -103,13 +123,20 @@ export class ImageService {
   }
 
   private async produce(url: string, plan: Plan, signal: AbortSignal): Promise<Produced> {
+    const fetchStarted = performance.now();
     const origin = await this.sources.run(url, signal, (shared) =>
-      this.deps.fetchGate.run(() => {
+      this.deps.fetchGate.run(async () => {
         this.counts.fetches += 1;
-        return this.deps.fetchOrigin(url, shared);
+        const started = performance.now();
+        const body = await this.deps.fetchOrigin(url, shared);
+        this.deps.timings?.observeOriginFetch((performance.now() - started) / 1000);
+        return body;
       }),
     );
+    const processStarted = performance.now();
     const output = await this.deps.process(origin.body, plan);
+    const processMs = performance.now() - processStarted;
+    this.deps.timings?.observeProcessing(processMs / 1000);
     this.counts.processed += 1;
     const meta: CachedMeta = {
       v: 1,
@@ -122,7 +149,7 @@ export class ImageService {
       createdAt: Date.now(),
       source: sourceKey(url),
     };
-    return { data: output.data, meta };
+    return { data: output.data, meta, fetchMs: processStarted - fetchStarted, processMs };
   }
 
   /** Productions and downloads currently in flight. */

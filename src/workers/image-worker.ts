@@ -6,6 +6,7 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
 import { asServiceError } from '../errors.js';
 import { runPipeline } from '../pipeline/index.js';
+import { restrictLoaders } from './loader-policy.js';
 import type { ProcessJob, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
 
 function readSettings(data: unknown): WorkerSettings {
@@ -19,6 +20,8 @@ function readSettings(data: unknown): WorkerSettings {
 }
 
 const settings = readSettings(workerData as unknown);
+// Only the loaders of the supported formats may parse bytes from strangers.
+restrictLoaders(sharp);
 sharp.concurrency(settings.sharpConcurrency);
 // Every request is a different image, so libvips' operation cache only holds memory; off by default.
 sharp.cache(settings.sharpCacheMb > 0 ? { memory: settings.sharpCacheMb, files: 0, items: 100 } : false);

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, type App } from '../../src/app.js';
+import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { configWith, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 
@@ -15,7 +15,7 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function startService(overrides: Partial<Config> = {}): Promise<TestService> {
+export async function startService(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestService> {
   const cacheDir = await mkdtemp(join(tmpdir(), 'pixproxy-test-'));
   const config = configWith({
     host: '127.0.0.1',
@@ -26,7 +26,7 @@ export async function startService(overrides: Partial<Config> = {}): Promise<Tes
     logLevel: 'silent',
     ...overrides,
   });
-  const app = await startApp(config, createLogger(config.logLevel));
+  const app = await startApp(config, createLogger(config.logLevel), options);
   await app.pool.ready;
   const base = `http://127.0.0.1:${app.port}`;
   return {
