@@ -10,10 +10,19 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY test ./test
 COPY bench ./bench
+COPY scripts ./scripts
 RUN npx tsc -p tsconfig.json && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-trixie-slim
-ENV NODE_ENV=production \
+# jemalloc instead of glibc's malloc, as sharp recommends: libvips allocates from many threads and
+# glibc's per-thread arenas fragment. Measured with `npm run soak` (10 min mixed load): glibc peaked
+# at 1000 MiB and stayed near 900 MiB, jemalloc stayed under 400 MiB (see README, Performance).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libjemalloc2 \
+ && rm -rf /var/lib/apt/lists/* \
+ && ln -s "$(find /usr/lib -name libjemalloc.so.2 | head -n 1)" /usr/local/lib/libjemalloc.so.2
+ENV LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
+    NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
     CACHE_DIR=/var/cache/pixproxy
