@@ -11,7 +11,10 @@
  *
  * The limiter must never take image serving down: commands time out after `commandTimeoutMs`,
  * nothing queues while Redis is away (the offline queue is off), and on any error the request is
- * let through (fail open) with a warning logged at most once per `warnIntervalMs`.
+ * let through (fail open) with a warning logged at most once per `warnIntervalMs`. After a failure
+ * Redis is left alone for `retryAfterFailureMs` and then tried with one request at a time until it
+ * answers: a Redis that hangs costs one timeout per interval, not one per request, and commands
+ * waiting for its replies cannot pile up.
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -80,6 +83,8 @@ export interface RedisRateLimiterOptions {
   readonly commandTimeoutMs?: number;
   /** At most one warning per this many ms while Redis fails (default 30000). */
   readonly warnIntervalMs?: number;
+  /** After a failure, decisions fail open without asking Redis for this long (default 1000). */
+  readonly retryAfterFailureMs?: number;
   /** Key prefix (default `pixproxy:rl:`), to share one Redis with other users. */
   readonly keyPrefix?: string;
   /** Tests only: judge with this clock instead of Redis TIME. */
@@ -117,6 +122,11 @@ export class RedisRateLimiter implements RateLimiter {
   private lastWarnAt = Number.NEGATIVE_INFINITY;
   private failuresSinceWarn = 0;
   private failing = false;
+  private readonly retryAfterFailureMs: number;
+  /** Until then (performance.now() ms) Redis is not asked; 0 while it works. */
+  private restUntil = 0;
+  /** A single request is finding out whether Redis is back. */
+  private probing = false;
 
   constructor(options: RedisRateLimiterOptions) {
     this.params = options.params;
@@ -124,6 +134,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.warnIntervalMs = options.warnIntervalMs ?? 30_000;
     this.keyPrefix = options.keyPrefix ?? 'pixproxy:rl:';
     this.clock = options.now;
+    this.retryAfterFailureMs = options.retryAfterFailureMs ?? 1000;
     this.redis = new Redis(options.url, {
       commandTimeout: options.commandTimeoutMs ?? 150,
       connectTimeout: 1000,
@@ -138,6 +149,8 @@ export class RedisRateLimiter implements RateLimiter {
     // Without a listener ioredis prints every connection error to stderr itself.
     this.redis.on('error', (error: unknown) => this.failed(error));
     this.redis.on('ready', () => {
+      // (Re)connected: ask it again at once rather than after the rest period.
+      this.restUntil = 0;
       if (!this.failing) return;
       this.failing = false;
       this.log.info('rate limiter: Redis is reachable again');
@@ -174,6 +187,13 @@ export class RedisRateLimiter implements RateLimiter {
 
   private async decide(client: string, count: boolean): Promise<Decision> {
     const { limit, windowMs, banMs } = this.params;
+    const failOpen: Decision = { allowed: true, limit, remaining: limit, resetS: 0 };
+    const probe = this.restUntil > 0;
+    if (probe && (this.probing || performance.now() < this.restUntil)) {
+      this.failuresSinceWarn += 1;
+      return failOpen;
+    }
+    this.probing = probe;
     const args = [String(limit), String(windowMs), String(banMs), count ? '1' : '0', this.clock ? String(this.clock()) : ''];
     const key = this.keyPrefix + client;
     try {
@@ -186,10 +206,14 @@ export class RedisRateLimiter implements RateLimiter {
         reply = await this.redis.eval(GCRA_SCRIPT, 1, key, ...args);
       }
       const result = parseResult(reply);
+      this.restUntil = 0;
       return report(result.allowed, { tat: result.tat, bannedUntil: result.bannedUntil }, result.now, this.params);
     } catch (error) {
+      this.restUntil = performance.now() + this.retryAfterFailureMs;
       this.failed(error);
-      return { allowed: true, limit, remaining: limit, resetS: 0 };
+      return failOpen;
+    } finally {
+      if (probe) this.probing = false;
     }
   }
 

@@ -152,7 +152,20 @@ describe('RedisRateLimiter', { skip }, () => {
       const took = performance.now() - started;
       assert.deepEqual(decision, { allowed: true, limit: 1, remaining: 1, resetS: 0 });
       assert.ok(took < 400, `failed open in ${took.toFixed(0)} ms`);
+      // Redis is left alone for a while: the next requests do not wait for a timeout each.
+      const burstStarted = performance.now();
+      for (let i = 0; i < 20; i++) assert.equal((await limiter.consume('a')).allowed, true);
+      assert.ok(performance.now() - burstStarted < 50, 'failed open at once');
       assert.equal(lines().filter((line) => line.level === 40).length, 1);
+      // Thawed: one request probes after the rest period, and limiting resumes.
+      own.thaw();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      let resumed = await limiter.consume('a');
+      for (let i = 0; i < 20 && resumed.remaining === 1; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        resumed = await limiter.consume('a');
+      }
+      assert.equal(resumed.allowed, false, 'the state from before the hang is enforced again');
     } finally {
       own.thaw();
       await limiter.close();
