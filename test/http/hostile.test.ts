@@ -219,6 +219,26 @@ describe('redirects are checked at every hop', () => {
     assert.equal(totalHits(origin), before, 'the origin saw no request');
   });
 
+  test('the origin host lists apply at every hop too', async () => {
+    const listed = await startService({
+      allowPrivateOrigins: [
+        { address: '127.0.0.1', prefix: 32, family: 4 },
+        { address: '127.0.0.3', prefix: 32, family: 4 },
+      ],
+      originHostsAllow: ['127.0.0.3'],
+    });
+    try {
+      const before = totalHits(origin);
+      const refused = publicMessage('ORIGIN_UNRESOLVABLE');
+      assertError(await listed.request(`/?url=${u(`${origin.base}/fixtures/1x1.png`)}`), 404, refused, 'direct');
+      assertError(await listed.request(`/?url=${u(hop(`${origin.base}/fixtures/1x1.png`))}`), 404, refused, 'one hop');
+      assertError(await listed.request(`/?url=${u(hop(hop(`http://2130706433:${origin.port}/fixtures/1x1.png`)))}`), 404, refused, 'two hops, another spelling');
+      assert.equal(totalHits(origin), before, 'the origin saw no request');
+    } finally {
+      await listed.close();
+    }
+  });
+
   test('relative and scheme-relative Locations are checked too', async () => {
     const before = totalHits(origin);
     const relative = `${redirectorBase}/to/${encodeURIComponent(`//127.0.0.1:${origin.port}/fixtures/1x1.png`)}`;
