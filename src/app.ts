@@ -124,7 +124,9 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
 
   const close = async (): Promise<void> => {
     server.close();
-    await Promise.all([pool.close(), closeOriginAgents(), cache?.flush(), limiter?.close()]);
+    await Promise.all([pool.close(), closeOriginAgents(), limiter?.close()]);
+    // After the pool: jobs that were still running may have finished into the cache meanwhile.
+    await cache?.close();
   };
   return {
     port: server.port,

@@ -30,6 +30,7 @@ export class ImageCache {
   private readonly ledger = new DiskLedger();
   private readonly pending = new Set<Promise<unknown>>();
   private evicting = false;
+  private closed = false;
   /** Resolves once the ledger knows what was on disk at start. */
   readonly loaded: Promise<void>;
 
@@ -97,6 +98,8 @@ export class ImageCache {
   /** Stores an entry: in memory at once, on disk in the background (see `flush`). */
   put(key: string, entry: CacheEntry): void {
     this.memory.set(key, entry);
+    // After close, work that was still in flight must not start new writes into the directory.
+    if (this.closed) return;
     this.track(
       this.disk
         .put(key, entry.data, entry.meta)
@@ -152,6 +155,12 @@ export class ImageCache {
 
   stats(): { memoryBytes: number; memoryEntries: number; diskBytes: number; diskEntries: number } {
     return { memoryBytes: this.memory.bytes, memoryEntries: this.memory.size, diskBytes: this.ledger.bytes, diskEntries: this.ledger.size };
+  }
+
+  /** Stops disk writes and waits for those under way (shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
   }
 
   /** Waits for background writes and evictions (shutdown, tests). */

@@ -39,7 +39,7 @@ export async function startService(overrides: Partial<Config> = {}, options: App
     },
     async close() {
       await app.close();
-      await rm(cacheDir, { recursive: true, force: true });
+      await rm(cacheDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
