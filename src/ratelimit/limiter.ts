@@ -21,7 +21,7 @@ export interface RateLimiter {
 
 export interface MemoryRateLimiterOptions {
   readonly params: GcraParams;
-  /** Clients remembered at once (default 100000, about 10 MB); the least recently seen go first. */
+  /** Clients remembered at once (default 100000, some 25-40 MB when full); the least recently seen go first. */
   readonly maxClients?: number;
   /** Milliseconds clock; replaceable for tests. */
   readonly now?: () => number;
