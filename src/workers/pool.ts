@@ -4,6 +4,7 @@
  * must not touch the buffer afterwards.
  */
 import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ServiceError } from '../errors.js';
 import { timeoutError } from '../pipeline/sharp-errors.js';
@@ -109,6 +110,11 @@ export class ImageWorkerPool {
     if (error instanceof ServiceError) return error;
     if (error instanceof Error && error.name === 'AbortError') return timeoutError(this.limits.timeoutSeconds, startedAt, 0);
     return new ServiceError('INTERNAL', undefined, { cause: error });
+  }
+
+  /** The worker threads (for tests that kill one mid-job). */
+  get threads(): readonly Worker[] {
+    return this.piscina.threads;
   }
 
   /** Jobs waiting for a free worker. */

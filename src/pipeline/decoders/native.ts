@@ -3,6 +3,7 @@
  * checks, narrowed where the build cannot decode a variant (HEIF is read only when AV1-coded).
  */
 import { constants, gunzipSync } from 'node:zlib';
+import { ServiceError } from '../../errors.js';
 import sharp, { type SharpOptions } from 'sharp';
 import type { Size } from '../geometry.js';
 import type { InputType } from '../types.js';
@@ -35,8 +36,9 @@ function isSvg(head: Buffer): boolean {
   let text = head;
   if (startsWith(text, [0x1f, 0x8b])) {
     try {
-      // The head is a truncated gzip stream: decode what is there.
-      text = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: SVG_HEADER_BYTES });
+      // The head is a truncated gzip stream: decode what is there. Only its first 512 bytes, so a
+      // highly compressed start cannot inflate to more than about half a megabyte.
+      text = gunzipSync(head.subarray(0, 512), { finishFlush: constants.Z_SYNC_FLUSH });
     } catch {
       return false;
     }
@@ -45,6 +47,30 @@ function isSvg(head: Buffer): boolean {
   const start = text.subarray(0, 24);
   if (start.length === 0 || !start.every((byte) => byte >= 0x09 && byte <= 0x7f)) return false;
   return text.toString('latin1', 0, SVG_HEADER_BYTES).toLowerCase().includes('<svg');
+}
+
+/**
+ * librsvg keeps a few kilobytes per element and accepts a million of them: 100,000 tiny elements
+ * (3 MB of text) cost ~330 MB. Documents with more elements than this are refused before parsing.
+ */
+const MAX_SVG_ELEMENTS = 50_000;
+/** A gzip-compressed SVG is inflated at most this far to count (beyond it is refused too). */
+const MAX_SVG_TEXT_BYTES = 32 * 1024 * 1024;
+
+function assertSvgBudget(input: Buffer): void {
+  let text = input;
+  if (startsWith(input, [0x1f, 0x8b])) {
+    try {
+      text = gunzipSync(input, { maxOutputLength: MAX_SVG_TEXT_BYTES });
+    } catch {
+      throw new ServiceError('NOT_READABLE');
+    }
+  }
+  let elements = 0;
+  for (let at = text.indexOf(0x3c); at !== -1; at = text.indexOf(0x3c, at + 1)) {
+    elements += 1;
+    if (elements > MAX_SVG_ELEMENTS) throw new ServiceError('NOT_READABLE');
+  }
 }
 
 /** libvips renders SVG at 72 dpi unless told otherwise. */
@@ -70,7 +96,10 @@ function nativeDecoder(type: InputType, sniff: (head: Buffer) => boolean, kind: 
     type,
     ...kind,
     sniff,
-    header: (input, request) => sharp(input, options({ ...request, scale: 1 }, request.maxInputPixels)).metadata(),
+    header: async (input, request) => {
+      if (type === 'svg') assertSvgBudget(input);
+      return sharp(input, options({ ...request, scale: 1 }, request.maxInputPixels)).metadata();
+    },
     async pageSizes(input: Buffer): Promise<readonly Size[]> {
       const first = await sharp(input, { failOn: 'none' }).metadata();
       const total = kind.multiPage ? (first.pages ?? 1) : 1;

@@ -62,6 +62,13 @@ async function selectPages(decoder: Decoder, input: Buffer, plan: Plan, job: Job
   if (page === -1 || page === -2) {
     return { page: await pickPage(decoder, input, page === -1, job), pages, primary: false };
   }
+  if (page > 0 || pages > 1) {
+    // Asking libvips for a page beyond the end costs time in proportion to the page number (and
+    // cannot be cancelled): count the pages from the first one's header and refuse at once.
+    const first = await readHeader(() => decoder.header(input, request({ page: 0, pages: 1, primary: false }, job.limits)), job);
+    const total = first.pages ?? 1;
+    if (page >= total || (pages !== -1 && page + pages > total)) throw new ServiceError('NOT_READABLE');
+  }
   return { page, pages, primary };
 }
 
