@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { gcraParams } from '../../src/ratelimit/gcra.js';
 import { quotaBody, rateLimitHeaders } from '../../src/ratelimit/headers.js';
 import { MemoryRateLimiter } from '../../src/ratelimit/limiter.js';
-import { RateLimitedError, admit } from '../../src/ratelimit/rate-limited.js';
 
 const T0 = 1_780_000_000_000;
 
@@ -61,20 +60,14 @@ describe('MemoryRateLimiter', () => {
   });
 });
 
-describe('admit', () => {
-  test('passes allowed requests and throws a 429 carrying the decision otherwise', async () => {
+describe('headers', () => {
+  test('a refusal shows its numbers and Retry-After', async () => {
     const clock = fakeClock();
     const limiter = new MemoryRateLimiter({ params: gcraParams(1, 10_000, 0), now: clock.now });
-    assert.equal((await admit(limiter, 'a')).remaining, 0);
-    const refused = await admit(limiter, 'a').then(
-      () => assert.fail('should be refused'),
-      (error: unknown) => error,
-    );
-    assert.ok(refused instanceof RateLimitedError);
-    assert.equal(refused.status, 429);
-    assert.equal(refused.message, 'Too many requests, please slow down');
-    assert.deepEqual(refused.decision, { allowed: false, limit: 1, remaining: 0, resetS: 10, retryAfterS: 10 });
-    assert.deepEqual(rateLimitHeaders(refused.decision), [
+    assert.equal((await limiter.consume('a')).remaining, 0);
+    const refused = await limiter.consume('a');
+    assert.deepEqual(refused, { allowed: false, limit: 1, remaining: 0, resetS: 10, retryAfterS: 10 });
+    assert.deepEqual(rateLimitHeaders(refused), [
       ['X-RateLimit-Limit', '1'],
       ['X-RateLimit-Remaining', '0'],
       ['X-RateLimit-Reset', '10'],
