@@ -1,12 +1,13 @@
 /**
  * Hit baseline: the smallest useful uWebSockets.js server, answering every request with one fixed
- * buffer of the hit's size and type. Same uWS build as pixproxy, loaded the same way.
+ * buffer: the very bytes of the hit (the load generator decodes bodies, and its cost depends on the
+ * bytes, so a baseline of filler bytes would not be the same work). Same uWS build as pixproxy.
  */
+import { readFileSync } from 'node:fs';
 import { loadUws } from '../src/http/uws.js';
 
-const size = Number(process.argv[2] ?? 8000);
+const body = readFileSync(process.argv[2] ?? '');
 const contentType = process.argv[3] ?? 'image/jpeg';
-const body = Buffer.alloc(size, 7);
 const { uws } = loadUws({ allowJsFallback: false });
 const app = uws.App();
 app.any('/*', (res) => {

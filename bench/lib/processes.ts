@@ -77,8 +77,14 @@ export function startPixproxy(env: Record<string, string>, ldPreload?: string): 
   );
 }
 
-export function startFixedServer(bodySize: number, contentType: string): Promise<Child> {
-  return startNode('dist/bench/fixed-server.js', [String(bodySize), contentType], { PATH: process.env.PATH }, (entry) =>
+export function startFixedServer(bodyFile: string, contentType: string): Promise<Child> {
+  return startNode('dist/bench/fixed-server.js', [bodyFile, contentType], { PATH: process.env.PATH }, (entry) =>
+    entry.msg === 'listening' ? 1 : undefined,
+  );
+}
+
+export function startOriginProcess(fixturesDir: string): Promise<Child> {
+  return startNode('dist/bench/origin-server.js', [fixturesDir], { PATH: process.env.PATH }, (entry) =>
     entry.msg === 'listening' ? 1 : undefined,
   );
 }
