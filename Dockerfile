@@ -15,8 +15,8 @@ RUN npx tsc -p tsconfig.json && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-trixie-slim
 # jemalloc instead of glibc's malloc, as sharp recommends: libvips allocates from many threads and
-# glibc's per-thread arenas fragment. Measured with `npm run soak` (10 min mixed load): glibc peaked
-# at 1000 MiB and stayed near 900 MiB, jemalloc stayed under 400 MiB (see README, Performance).
+# glibc's per-thread arenas fragment. Measured with `npm run soak` (10 min mixed load): glibc crept up
+# to ~900 MiB (peak 1000 MiB), jemalloc plateaued at 350-450 MiB (see README, Performance).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libjemalloc2 \
  && rm -rf /var/lib/apt/lists/* \
