@@ -140,6 +140,25 @@ async function typicalSample(base: string, paths: readonly string[], pick: () =>
   return samples[10] ?? noSample;
 }
 
+/**
+ * Load on the warmed hot set, with `mix` choosing each request's path from the hot-set picker, and
+ * the fixed-buffer baseline for a body of the hot set's typical size.
+ */
+async function hotSetLoad(
+  origin: BenchOrigin,
+  mix: (hot: () => string) => () => string,
+): Promise<{ result: LoadResult; sample: Sample; baseline: number; peakRssBytes: number }> {
+  const paths = hotSet(origin);
+  const pick = zipfSampler(paths.length);
+  let sample = noSample;
+  const run = await withPixproxy({}, async (_child, base) => {
+    await warm(base, paths);
+    sample = await typicalSample(base, paths, pick);
+    return { result: await load({ base, connections, seconds, next: mix(() => paths[pick()] ?? '/') }) };
+  });
+  return { result: run.result, sample, baseline: await fixedBaseline(sample), peakRssBytes: run.peakRssBytes };
+}
+
 const scenarios: Record<string, (origin: BenchOrigin) => Promise<ScenarioReport>> = {
   async hit(origin) {
     const path = `/?url=${src(origin, photo)}&w=300`;
@@ -161,20 +180,12 @@ const scenarios: Record<string, (origin: BenchOrigin) => Promise<ScenarioReport>
   },
 
   async hotset(origin) {
-    const paths = hotSet(origin);
-    const pick = zipfSampler(paths.length);
-    let sample = noSample;
-    const run = await withPixproxy({}, async (_child, base) => {
-      await warm(base, paths);
-      sample = await typicalSample(base, paths, pick);
-      return { result: await load({ base, connections, seconds, next: () => paths[pick()] ?? '/' }) };
-    });
-    const baseline = await fixedBaseline(sample);
+    const run = await hotSetLoad(origin, (hot) => hot);
     return {
       name: 'hotset',
       pixproxy: run.result,
-      baseline: { what: `fixed ${sample.size}-byte buffer on uWS`, rps: baseline },
-      ratio: run.result.rps / baseline,
+      baseline: { what: `fixed ${run.sample.size}-byte buffer on uWS`, rps: run.baseline },
+      ratio: run.result.rps / run.baseline,
       target: '>= 0.70',
       peakRssBytes: run.peakRssBytes,
     };
@@ -200,23 +211,14 @@ const scenarios: Record<string, (origin: BenchOrigin) => Promise<ScenarioReport>
   },
 
   async mixed(origin) {
-    const paths = hotSet(origin);
-    const pick = zipfSampler(paths.length);
-    let sample = noSample;
-    const run = await withPixproxy({}, async (_child, base) => {
-      await warm(base, paths);
-      sample = await typicalSample(base, paths, pick);
-      const next = (): string => (Math.random() < 0.1 ? randomMiss(origin) : (paths[pick()] ?? '/'));
-      return { result: await load({ base, connections, seconds, next }) };
-    });
-    const baseline = await fixedBaseline(sample);
+    const run = await hotSetLoad(origin, (hot) => () => (Math.random() < 0.1 ? randomMiss(origin) : hot()));
     // An absolute target (req/s): the fixed-buffer rate is reported, but no ratio is charted.
     return {
       name: 'mixed',
       pixproxy: run.result,
       target: '>= 2000 req/s',
       peakRssBytes: run.peakRssBytes,
-      extra: { fixedBufferRps: baseline },
+      extra: { fixedBufferRps: run.baseline },
     };
   },
 

@@ -6,7 +6,7 @@ import type { Plan } from '../plan/types.js';
 import type { Animation } from './encoders.js';
 import type { PipelineImage } from './image.js';
 
-/** The plan's delays for `frames` frames, if it has any. */
+/** The plan's delays for `frames` frames, when it sets them. */
 export function plannedDelays(plan: Plan, frames: number): readonly number[] | undefined {
   const { delay } = plan;
   if (delay === undefined) return undefined;

@@ -37,7 +37,7 @@ function fallbackOf(values: DeliveryValues): string | 'origin' | undefined {
   return raw === '1' ? 'origin' : normalisedOrUndefined(raw);
 }
 
-/** 1..78 ASCII letters or digits, raw: any `%`-escape makes it invalid (the HTTP layer then uses `image`). */
+/** 1..78 ASCII letters or digits, raw: a `%`-escape makes it invalid (the HTTP layer then uses `image`). */
 function validFilename(raw: string | undefined): string | undefined {
   return raw !== undefined && /^[A-Za-z0-9]{1,78}$/.test(raw) ? raw : undefined;
 }
