@@ -1,27 +1,19 @@
 /** Step 13: blur (spec 3.7): a Gaussian sigma, or the mild 3x3 box blur. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertColours } from '../colours.js';
 import { assertSameBytes, rawOf, renderQuery, rgbaPng } from '../query.js';
-import { assertImage, assertSimilar, PHOTO } from '../support.js';
+import { PHOTO } from '../support.js';
+import { testUpstreamReferences, type ReferenceCase } from '../references.js';
 
 describe('upstream references', () => {
-  const cases: [string, string, string, string][] = [
+  const cases: ReferenceCase[] = [
     ['sigma 1', PHOTO, 'blur=1', 'blur-1.jpg'],
     ['sigma 10', PHOTO, 'blur=10', 'blur-10.jpg'],
     ['sigma 0.3', PHOTO, 'blur=0.3', 'blur-0.3.jpg'],
     ['mild', PHOTO, 'blur=true', 'blur-mild.jpg'],
     ['PNG with transparency', 'alpha-layer-1-fill.png', 'blur=10', 'blur-trans.png'],
   ];
-  for (const [name, input, query, expected] of cases) {
-    test(`${name}: ${query} (${expected})`, async () => {
-      const output = await renderQuery(input, `w=320&h=240&fit=cover&${query}`);
-      const png = expected.endsWith('.png');
-      await assertImage(output, { format: png ? 'png' : 'jpeg', width: 320, height: 240, channels: png ? 4 : 3 });
-      await assertSimilar(output, expected);
-      await assertColours(output, expected);
-    });
-  }
+  testUpstreamReferences(cases);
 });
 
 describe('the kernel', () => {

@@ -1,25 +1,17 @@
 /** Step 7: deprecated linear brightness `bri` (spec 3.7). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertColours } from '../colours.js';
 import { assertSameBytes, renderQuery, rgbaPng } from '../query.js';
-import { assertImage, assertSimilar, PHOTO, pixelAt } from '../support.js';
+import { PHOTO, pixelAt } from '../support.js';
+import { testUpstreamReferences, type ReferenceCase } from '../references.js';
 
 describe('upstream references', () => {
-  const cases: [string, string, string, string][] = [
+  const cases: ReferenceCase[] = [
     ['increase', PHOTO, 'bri=30', 'brightness-increase.jpg'],
     ['decrease', PHOTO, 'bri=-30', 'brightness-decrease.jpg'],
     ['PNG with transparency', 'alpha-layer-1-fill.png', 'bri=30', 'brightness-trans.png'],
   ];
-  for (const [name, input, query, expected] of cases) {
-    test(`${name} (${expected})`, async () => {
-      const output = await renderQuery(input, `w=320&h=240&fit=cover&${query}`);
-      const png = expected.endsWith('.png');
-      await assertImage(output, { format: png ? 'png' : 'jpeg', width: 320, height: 240, channels: png ? 4 : 3 });
-      await assertSimilar(output, expected);
-      await assertColours(output, expected);
-    });
-  }
+  testUpstreamReferences(cases);
 });
 
 describe('the offset', () => {

@@ -1,11 +1,11 @@
 /** Step 11: sharpen (spec 3.7): a sigma with flat/jagged slopes, or the mild 3x3 kernel. */
 import { describe, test } from 'node:test';
-import { assertColours } from '../colours.js';
-import { assertSameBytes, renderQuery } from '../query.js';
-import { assertImage, assertSimilar, PHOTO } from '../support.js';
+import { assertSameBytes } from '../query.js';
+import { PHOTO } from '../support.js';
+import { testUpstreamReferences, type ReferenceCase } from '../references.js';
 
 describe('upstream references', () => {
-  const cases: [string, string, string, string][] = [
+  const cases: ReferenceCase[] = [
     ['sigma 6 ("radius 10")', PHOTO, 'sharp=6', 'sharpen-10.jpg'],
     ['sigma 1.5, flat 0.5, jagged 2.5', PHOTO, 'sharp=1.5&sharpf=0.5&sharpj=2.5', 'sharpen-3-0.5-2.5.jpg'],
     ['the same as sharp=F,J,S', PHOTO, 'sharp=0.5,2.5,1.5', 'sharpen-3-0.5-2.5.jpg'],
@@ -14,15 +14,7 @@ describe('upstream references', () => {
     ['mild', PHOTO, 'sharp=true', 'sharpen-mild.jpg'],
     ['PNG with transparency', 'blackbug.png', 'sharp=5&sharpf=4&sharpj=8', 'sharpen-rgba.png'],
   ];
-  for (const [name, input, query, expected] of cases) {
-    test(`${name}: ${query} (${expected})`, async () => {
-      const output = await renderQuery(input, `w=320&h=240&fit=cover&${query}`);
-      const png = expected.endsWith('.png');
-      await assertImage(output, { format: png ? 'png' : 'jpeg', width: 320, height: 240, channels: png ? 4 : 3 });
-      await assertSimilar(output, expected);
-      await assertColours(output, expected);
-    });
-  }
+  testUpstreamReferences(cases);
 });
 
 describe('neutral and invalid values', () => {

@@ -1,27 +1,20 @@
 /** Step 14: tint (spec 3.7): the image's lightness with the colour's chroma. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertColours } from '../colours.js';
 import { assertSameBytes, renderQuery, rgbaPng } from '../query.js';
-import { assertImage, assertSimilar, metadataOf, PHOTO, pixelAt } from '../support.js';
+import { metadataOf, PHOTO, pixelAt } from '../support.js';
+import { testUpstreamReferences, type ReferenceCase } from '../references.js';
 
 // tint-alpha.png is not tested: its input (an RGBA PNG of the photo) is missing from the fixtures.
 describe('upstream references', () => {
-  const cases: [string, string, string, string][] = [
+  const cases: ReferenceCase[] = [
     ['red', PHOTO, 'tint=FF0000', 'tint-red.jpg'],
     ['green', PHOTO, 'tint=00FF00', 'tint-green.jpg'],
     ['blue', PHOTO, 'tint=0000FF', 'tint-blue.jpg'],
     ['sepia tone', PHOTO, 'tint=704214', 'tint-sepia.jpg'],
     ['a CMYK JPEG, red', 'Channel_digital_image_CMYK_color.jpg', 'tint=FF0000', 'tint-cmyk.jpg'],
   ];
-  for (const [name, input, query, expected] of cases) {
-    test(`${name}: ${query} (${expected})`, async () => {
-      const output = await renderQuery(input, `w=320&h=240&fit=cover&${query}`);
-      await assertImage(output, { format: 'jpeg', width: 320, height: 240, channels: 3 });
-      await assertSimilar(output, expected);
-      await assertColours(output, expected);
-    });
-  }
+  testUpstreamReferences(cases);
 });
 
 describe('colour and alpha', () => {
