@@ -62,7 +62,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     workers: config.workers,
     limits: pipelineLimits(config),
     maxQueue: config.maxQueue,
-    ...(config.sharpConcurrency === undefined ? {} : { settings: { sharpConcurrency: config.sharpConcurrency } }),
+    settings: { nice: config.workerNice, ...(config.sharpConcurrency === undefined ? {} : { sharpConcurrency: config.sharpConcurrency }) },
   });
   let ready = false;
   pool.ready.then(

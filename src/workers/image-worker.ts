@@ -7,19 +7,22 @@ import sharp from 'sharp';
 import { asServiceError } from '../errors.js';
 import { runPipeline } from '../pipeline/index.js';
 import { restrictLoaders } from './loader-policy.js';
+import { lowerCurrentThread } from './thread-priority.js';
 import type { ProcessJob, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
 
 function readSettings(data: unknown): WorkerSettings {
-  const fallback: WorkerSettings = { sharpConcurrency: 1, sharpCacheMb: 0 };
+  const fallback: WorkerSettings = { sharpConcurrency: 1, sharpCacheMb: 0, nice: 0 };
   if (typeof data !== 'object' || data === null) return fallback;
   const record = data as Record<string, unknown>;
   return {
     sharpConcurrency: typeof record.sharpConcurrency === 'number' ? record.sharpConcurrency : fallback.sharpConcurrency,
     sharpCacheMb: typeof record.sharpCacheMb === 'number' ? record.sharpCacheMb : fallback.sharpCacheMb,
+    nice: typeof record.nice === 'number' ? record.nice : fallback.nice,
   };
 }
 
 const settings = readSettings(workerData as unknown);
+lowerCurrentThread(settings.nice);
 // Only the loaders of the supported formats may parse bytes from strangers.
 restrictLoaders(sharp);
 sharp.concurrency(settings.sharpConcurrency);

@@ -11,6 +11,7 @@ import { timeoutError } from '../pipeline/sharp-errors.js';
 import type { Plan } from '../plan/types.js';
 import type { PipelineLimits } from '../pipeline/types.js';
 import type { ProcessedImage, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
+import { LibvipsThreadNicer } from './thread-priority.js';
 
 export interface PoolOptions {
   readonly workers: number;
@@ -42,12 +43,14 @@ export class ImageWorkerPool {
   /** Jobs accepted and not yet settled: running plus waiting. */
   private outstanding = 0;
   readonly ready: Promise<void>;
+  private readonly nicer: LibvipsThreadNicer;
 
   constructor(options: PoolOptions) {
     this.limits = options.limits;
     const settings: WorkerSettings = {
       sharpConcurrency: options.settings?.sharpConcurrency ?? Math.max(1, Math.floor(availableParallelism() / options.workers)),
       sharpCacheMb: options.settings?.sharpCacheMb ?? 0,
+      nice: options.settings?.nice ?? 0,
     };
     this.piscina = new Piscina<WorkerJob, WorkerReply>({
       filename: new URL('./image-worker.js', import.meta.url).href,
@@ -61,9 +64,10 @@ export class ImageWorkerPool {
     // Bounded here rather than with Piscina's `maxQueue`, which does not count tasks that carry an
     // AbortSignal (ours all do, for the hard time limit).
     this.capacity = options.workers + options.maxQueue;
+    this.nicer = new LibvipsThreadNicer(settings.nice);
     this.ready = Promise.all(
       Array.from({ length: options.workers }, () => this.piscina.run({ kind: 'ping' })),
-    ).then(() => undefined);
+    ).then(() => this.nicer.start());
   }
 
   /** Runs the pipeline in a worker. `input` is transferred (copied first only if it shares memory). */
@@ -123,6 +127,7 @@ export class ImageWorkerPool {
   }
 
   async close(): Promise<void> {
+    this.nicer.stop();
     await this.piscina.close();
   }
 }

@@ -46,4 +46,6 @@ export interface WorkerSettings {
   readonly sharpConcurrency: number;
   /** libvips operation cache size in MB (0 disables it). */
   readonly sharpCacheMb: number;
+  /** Nice value the worker thread gives itself (0 keeps the event loop's priority). */
+  readonly nice: number;
 }
