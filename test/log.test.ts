@@ -119,6 +119,7 @@ describe('log file', () => {
       dateFormat: 'yyyy-MM-dd',
       limit: { count: 7, removeOtherLogFiles: true },
       mkdir: true,
+      minLength: 4096,
     });
     assert.equal(rollOptions('/srv/logs/pixproxy', 3).file, '/srv/logs/pixproxy.log');
   });
@@ -134,6 +135,25 @@ describe('log file', () => {
     const lines = (await readFile(join(dir, name), 'utf8')).split('\n').filter(Boolean);
     assert.deepEqual(lines.map((line) => parsed(`${line}\n`).msg), ['started', 'request']);
     assert.equal(parsed(`${lines[1] ?? ''}\n`).ip, '203.0.113.7');
+  });
+
+  test('lines are written in batches, and a partial batch reaches the file within a quarter second', async () => {
+    const dir = join(root, 'batched');
+    const loggers = await createLoggers({ logLevel: 'info', logFile: join(dir, 'pixproxy.log'), logRetentionDays: 7 });
+    const file = join(dir, `pixproxy.${localDate(new Date())}.1.log`);
+    const written = async (): Promise<number> => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+    // The first timer tick is 250 ms away: until then only full batches can have been written.
+    for (let i = 0; i < 40; i += 1) logAccess(loggers.access, entry);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(await written(), 40, 'more than 4 KiB of lines go at once');
+    logAccess(loggers.access, entry);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(await written(), 40, 'one short line is held back');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(await written(), 41, 'the timer wrote it out without close()');
+    logAccess(loggers.access, entry);
+    await loggers.close();
+    assert.equal(await written(), 42, 'close() writes what is buffered');
   });
 
   test('files dated more than LOG_RETENTION_DAYS before today are deleted at start; others are left alone', async () => {

@@ -27,6 +27,8 @@ declare module 'pino-roll' {
     readonly file: string;
     write(data: string): boolean;
     end(): void;
+    /** With minLength: writes out what is buffered (asynchronously). */
+    flush(): void;
     flushSync(): void;
     readonly destroyed: boolean;
   }
