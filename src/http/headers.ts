@@ -22,13 +22,13 @@ export function cachingHeaders(maxAge: number, now = Date.now()): Headers {
 }
 
 /** Headers of a successful image, JSON or base64 response. */
-export function successHeaders(meta: CachedMeta, delivery: Delivery, cache: 'HIT' | 'MISS'): Headers {
+export function successHeaders(meta: CachedMeta, delivery: Delivery, cache: 'HIT' | 'MISS', now = Date.now()): Headers {
   const headers: (readonly [string, string])[] = [...commonHeaders];
   headers.push(['Content-Type', delivery.base64 ? 'text/plain' : meta.contentType]);
   if (meta.extension !== undefined && !delivery.base64) {
     headers.push(['Content-Disposition', `inline; filename=${delivery.filename ?? 'image'}.${meta.extension}`]);
   }
-  headers.push(...cachingHeaders(delivery.maxAge));
+  headers.push(...cachingHeaders(delivery.maxAge, now));
   headers.push(['Link', `<${meta.canonicalUrl}>; rel="canonical"`]);
   headers.push(['X-Upstream-Response-Length', String(meta.upstreamBytes)]);
   headers.push(['X-Cache', cache]);

@@ -13,6 +13,7 @@ import { rateLimitKey } from '../ratelimit/key.js';
 import type { Decision } from '../ratelimit/limiter.js';
 import type { ServedImage } from '../service/image-service.js';
 import { base64Body, commonHeaders, successHeaders } from './headers.js';
+import { HitHeaders } from './hit-headers.js';
 import type { RequestRecord } from './observe.js';
 import type { ResolvedRequest } from './resolve-request.js';
 import { ResponseWriter, sendNow, type Headers } from './respond.js';
@@ -22,6 +23,7 @@ import { statusLine } from './status.js';
 type ImageRequest = Extract<ResolvedRequest, { kind: 'request' }>;
 
 const OK = statusLine(200);
+const hitHeaders = new HitHeaders();
 
 function errorHeaders(error: ServiceError, extra: Headers): Headers {
   return [
@@ -105,7 +107,8 @@ export function handleImageRequest(res: HttpResponse, facts: RequestFacts, recor
   if (request.kind === 'request') {
     const hot = deps.images.peek(request.key);
     if (hot) {
-      const [headers, body] = imageResponse(hot, request);
+      const headers = hitHeaders.get(request, hot.meta);
+      const body = request.delivery.base64 ? Buffer.from(base64Body(hot.meta, hot.data)) : hot.data;
       sendNow(res, OK, headers, body, head);
       deps.metrics.cacheResult('hit', 'memory');
       deps.observer.finish(record, 'image', 200, head ? 0 : body.byteLength, { key: request.key, cache: 'HIT', tier: 'memory' });
