@@ -1,18 +1,26 @@
 /**
- * Hit baseline: the smallest useful uWebSockets.js server, answering every request with one fixed
- * buffer: the very bytes of the hit (the load generator decodes bodies, and its cost depends on the
- * bytes, so a baseline of filler bytes would not be the same work). Same uWS build as pixproxy.
+ * Hit baseline: the smallest useful uWebSockets.js server, answering from a table of fixed
+ * responses: for each path, the very bytes and headers pixproxy answered it with (any other path
+ * gets the first). The load generator runs on the same cores and parses every response, and its
+ * cost grows with the headers and the body, so a baseline that answered less would charge pixproxy
+ * for the client's work. Same uWS build as pixproxy.
+ *
+ *   node fixed-server.js <directory written by bench/lib/recorded.ts>
  */
-import { readFileSync } from 'node:fs';
 import { loadUws } from '../src/http/uws.js';
+import { readRecorded } from './lib/recorded.js';
 
-const body = readFileSync(process.argv[2] ?? '');
-const contentType = process.argv[3] ?? 'image/jpeg';
+const responses = readRecorded(process.argv[2] ?? '');
+const fallback = responses.values().next().value;
+if (!fallback) throw new Error('no responses recorded');
 const { uws } = loadUws({ allowJsFallback: false });
 const app = uws.App();
-app.any('/*', (res) => {
+app.any('/*', (res, req) => {
+  const query = req.getQuery();
+  const response = responses.get(query === undefined ? req.getUrl() : `${req.getUrl()}?${query}`) ?? fallback;
   res.cork(() => {
-    res.writeHeader('Content-Type', contentType).end(body);
+    for (const [name, value] of response.headers) res.writeHeader(name, value);
+    res.end(response.body);
   });
 });
 app.listen('127.0.0.1', 0, (socket) => {

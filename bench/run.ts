@@ -2,8 +2,8 @@
  * `npm run bench`: load tests of pixproxy on loopback, each scenario reported as a ratio to a
  * baseline measured in the same run (this machine is noisy; absolute numbers drift, ratios less so).
  *
- *   hit          one URL, always a hit         vs a fixed-buffer uWebSockets.js server
- *   hotset       2000 URLs, Zipf, warmed        vs the same fixed-buffer server
+ *   hit          one URL, always a hit         vs a uWebSockets.js server replaying the same response
+ *   hotset       2000 URLs, Zipf, warmed        vs that server replaying the 2000 responses
  *   miss         CACHE_ENABLED=false, 6 MP JPEG to w=300   vs raw sharp, same transform and threads
  *   mixed        90 % hot-set hits, 10 % misses (600x400 fixtures, random sizes); target 2000 req/s
  *   hits+misses  hits at 64 connections while misses run beside them: hit p99 latency
@@ -17,11 +17,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { ratioChart, type Bar } from './lib/chart.js';
 import { load, type LoadResult } from './lib/load.js';
 import type { BenchOrigin } from './lib/origin.js';
 import { startFixedServer, startOriginProcess, startPixproxy, type Child } from './lib/processes.js';
+import { record, writeRecorded, type Recorded } from './lib/recorded.js';
 import { sharpThroughput, type Transform } from './lib/sharp-baseline.js';
 import { zipfSampler } from './lib/zipf.js';
 
@@ -77,18 +78,19 @@ function randomMiss(origin: BenchOrigin): string {
   return `/?url=${src(origin, name)}&w=${w}&h=${h}&fit=cover`;
 }
 
-async function warm(base: string, paths: readonly string[], parallel = 8): Promise<void> {
+/** Requests every path once (a miss, so afterwards a hit) and records the responses. */
+async function warm(base: string, paths: readonly string[], parallel = 8): Promise<Map<string, Recorded>> {
+  const responses = new Map<string, Recorded>();
   let next = 0;
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       while (next < paths.length) {
         const path = paths[next++] ?? '/';
-        const res = await fetch(base + path);
-        await res.arrayBuffer();
-        if (!res.ok) throw new Error(`warm-up ${path}: ${res.status}`);
+        responses.set(path, await record(base, path));
       }
     }),
   );
+  return responses;
 }
 
 async function withPixproxy<T>(env: Record<string, string>, run: (child: Child, base: string) => Promise<T>): Promise<T & { peakRssBytes: number }> {
@@ -103,41 +105,28 @@ async function withPixproxy<T>(env: Record<string, string>, run: (child: Child, 
   }
 }
 
-async function fixedBaseline(sample: Sample): Promise<number> {
-  const file = join(mkdtempSync(join(tmpdir(), 'pixproxy-fixed-')), 'body');
-  writeFileSync(file, sample.body);
-  const fixed = await startFixedServer(file, sample.type);
+/**
+ * The fixed-response server under the same client work: the same request paths (the client builds
+ * and sends each one), each answered with the bytes and headers pixproxy answered it with as a hit.
+ */
+async function fixedBaseline(responses: ReadonlyMap<string, Recorded>, next: () => string): Promise<number> {
+  const dir = writeRecorded(responses);
+  const fixed = await startFixedServer(dir);
   try {
-    const result = await load({ base: `http://127.0.0.1:${fixed.port}`, connections, seconds, next: () => '/' });
+    const result = await load({ base: `http://127.0.0.1:${fixed.port}`, connections, seconds, next });
     return result.rps;
   } finally {
     await fixed.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-interface Sample {
-  readonly body: Buffer;
-  readonly size: number;
-  readonly type: string;
-}
-
-async function sampleOf(base: string, path: string): Promise<Sample> {
-  const res = await fetch(base + path);
-  const body = Buffer.from(await res.arrayBuffer());
-  return { body, size: body.byteLength, type: res.headers.get('content-type') ?? 'image/jpeg' };
-}
-
-const noSample: Sample = { body: Buffer.alloc(0), size: 0, type: '' };
-
-/**
- * For a set of URLs, the baseline serves one body of the typical size: the median of a few
- * Zipf-weighted draws (serving the first URL's small body would flatter the baseline).
- */
-async function typicalSample(base: string, paths: readonly string[], pick: () => number): Promise<Sample> {
-  const samples: Sample[] = [];
-  for (let i = 0; i < 21; i++) samples.push(await sampleOf(base, paths[pick()] ?? '/'));
-  samples.sort((a, b) => a.size - b.size);
-  return samples[10] ?? noSample;
+/** Mean body bytes of the responses, each weighted by how often `pick` chooses it. */
+function weightedMeanBytes(paths: readonly string[], responses: ReadonlyMap<string, Recorded>, pick: () => number): number {
+  let total = 0;
+  const draws = 10_000;
+  for (let i = 0; i < draws; i++) total += responses.get(paths[pick()] ?? '')?.body.byteLength ?? 0;
+  return total / draws;
 }
 
 /**
@@ -147,32 +136,35 @@ async function typicalSample(base: string, paths: readonly string[], pick: () =>
 async function hotSetLoad(
   origin: BenchOrigin,
   mix: (hot: () => string) => () => string,
-): Promise<{ result: LoadResult; sample: Sample; baseline: number; peakRssBytes: number }> {
+): Promise<{ result: LoadResult; meanBytes: number; baseline: number; peakRssBytes: number }> {
   const paths = hotSet(origin);
   const pick = zipfSampler(paths.length);
-  let sample = noSample;
+  let responses = new Map<string, Recorded>();
+  const next = mix(() => paths[pick()] ?? '/');
   const run = await withPixproxy({}, async (_child, base) => {
     await warm(base, paths);
-    sample = await typicalSample(base, paths, pick);
-    return { result: await load({ base, connections, seconds, next: mix(() => paths[pick()] ?? '/') }) };
+    // Recorded as hits (the warm-up's answers were misses).
+    responses = await warm(base, paths);
+    return { result: await load({ base, connections, seconds, next }) };
   });
-  return { result: run.result, sample, baseline: await fixedBaseline(sample), peakRssBytes: run.peakRssBytes };
+  const meanBytes = weightedMeanBytes(paths, responses, pick);
+  return { result: run.result, meanBytes, baseline: await fixedBaseline(responses, next), peakRssBytes: run.peakRssBytes };
 }
 
 const scenarios: Record<string, (origin: BenchOrigin) => Promise<ScenarioReport>> = {
   async hit(origin) {
     const path = `/?url=${src(origin, photo)}&w=300`;
-    let sample = noSample;
+    let responses = new Map<string, Recorded>();
     const run = await withPixproxy({}, async (_child, base) => {
-      sample = await sampleOf(base, path);
-      await sampleOf(base, path);
+      await warm(base, [path]);
+      responses = await warm(base, [path]);
       return { result: await load({ base, connections, seconds, next: () => path }) };
     });
-    const baseline = await fixedBaseline(sample);
+    const baseline = await fixedBaseline(responses, () => path);
     return {
       name: 'hit',
       pixproxy: run.result,
-      baseline: { what: `fixed ${sample.size}-byte buffer on uWS`, rps: baseline },
+      baseline: { what: `the same ${responses.get(path)?.body.byteLength ?? 0}-byte response, fixed, on uWS`, rps: baseline },
       ratio: run.result.rps / baseline,
       target: '>= 0.70',
       peakRssBytes: run.peakRssBytes,
@@ -184,7 +176,7 @@ const scenarios: Record<string, (origin: BenchOrigin) => Promise<ScenarioReport>
     return {
       name: 'hotset',
       pixproxy: run.result,
-      baseline: { what: `fixed ${run.sample.size}-byte buffer on uWS`, rps: run.baseline },
+      baseline: { what: `the same 2000 responses (mean ${run.meanBytes.toFixed(0)} bytes), fixed, on uWS`, rps: run.baseline },
       ratio: run.result.rps / run.baseline,
       target: '>= 0.70',
       peakRssBytes: run.peakRssBytes,

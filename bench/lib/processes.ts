@@ -77,8 +77,9 @@ export function startPixproxy(env: Record<string, string>, ldPreload?: string): 
   );
 }
 
-export function startFixedServer(bodyFile: string, contentType: string): Promise<Child> {
-  return startNode('dist/bench/fixed-server.js', [bodyFile, contentType], { PATH: process.env.PATH }, (entry) =>
+/** The fixed-response baseline replaying a directory written by `writeRecorded`. */
+export function startFixedServer(recordedDir: string): Promise<Child> {
+  return startNode('dist/bench/fixed-server.js', [recordedDir], { PATH: process.env.PATH }, (entry) =>
     entry.msg === 'listening' ? 1 : undefined,
   );
 }
