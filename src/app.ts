@@ -88,7 +88,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   const images = new ImageService({
     cache,
     timings: metrics,
-    process: (input, plan) => pool.process(input, plan),
+    process: (input, plan, signal) => pool.process(input, plan, signal),
     fetchOrigin: (url, signal) => fetchOrigin(url, originOptions, signal),
     fetchGate: new Gate(config.fetchConcurrency, config.fetchConcurrency * 4),
   });

@@ -1,7 +1,8 @@
 /**
  * A concurrency gate with a bounded waiting line: at most `limit` tasks run at once, at most
  * `maxWaiting` wait, and anyone beyond that is refused at once with OVERLOADED (503) instead of
- * piling up memory.
+ * piling up memory. A waiter whose signal aborts (its client went away) leaves the line, so work
+ * nobody wants any more never holds a place that a live request could have.
  */
 import { ServiceError } from '../errors.js';
 
@@ -14,10 +15,11 @@ export class Gate {
     private readonly maxWaiting: number,
   ) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
     if (this.active >= this.limit) {
       if (this.waiting.length >= this.maxWaiting) throw new ServiceError('OVERLOADED');
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await this.wait(signal);
     } else {
       this.active += 1;
     }
@@ -29,6 +31,23 @@ export class Gate {
       if (next) next();
       else this.active -= 1;
     }
+  }
+
+  /** Resolves when a running task hands its slot over; rejects with the abort reason if `signal` fires first. */
+  private wait(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const admitted = (): void => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = (): void => {
+        const at = this.waiting.indexOf(admitted);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(signal?.reason);
+      };
+      this.waiting.push(admitted);
+      signal?.addEventListener('abort', leave, { once: true });
+    });
   }
 
   get running(): number {

@@ -32,7 +32,8 @@ export interface ServiceTimings {
 export interface ImageServiceDeps {
   /** Undefined when CACHE_ENABLED=false: every request is a miss, and is produced on its own. */
   readonly cache: ImageCache | undefined;
-  readonly process: (input: Buffer, plan: Plan) => Promise<PoolOutput>;
+  /** Rejects with the signal's reason if it aborts while the job is still waiting for a worker. */
+  readonly process: (input: Buffer, plan: Plan, signal: AbortSignal) => Promise<PoolOutput>;
   readonly fetchOrigin: FetchOrigin;
   /** Bounds concurrent origin downloads. */
   readonly fetchGate: Gate;
@@ -131,10 +132,10 @@ export class ImageService {
         const body = await this.deps.fetchOrigin(url, shared);
         this.deps.timings?.observeOriginFetch((performance.now() - started) / 1000);
         return body;
-      }),
+      }, shared),
     );
     const processStarted = performance.now();
-    const output = await this.deps.process(origin.body, plan);
+    const output = await this.deps.process(origin.body, plan, signal);
     const processMs = performance.now() - processStarted;
     this.deps.timings?.observeProcessing(processMs / 1000);
     this.counts.processed += 1;

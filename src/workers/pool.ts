@@ -12,6 +12,7 @@ import type { Plan } from '../plan/types.js';
 import type { PipelineLimits } from '../pipeline/types.js';
 import type { ProcessedImage, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
 import { LibvipsThreadNicer } from './thread-priority.js';
+import { Gate } from '../service/gate.js';
 
 export interface PoolOptions {
   readonly workers: number;
@@ -39,9 +40,12 @@ function ownsMemory(buffer: Buffer): boolean {
 export class ImageWorkerPool {
   private readonly piscina: Piscina<WorkerJob, WorkerReply>;
   private readonly limits: PipelineLimits;
-  private readonly capacity: number;
-  /** Jobs accepted and not yet settled: running plus waiting. */
-  private outstanding = 0;
+  /**
+   * Jobs wait here, not in Piscina's queue: a waiting job whose requests have all gone leaves the
+   * line at once (Piscina can only abort a job by terminating its worker, fine for a running job
+   * past its time limit but not for one that never started).
+   */
+  private readonly line: Gate;
   readonly ready: Promise<void>;
   private readonly nicer: LibvipsThreadNicer;
 
@@ -63,22 +67,20 @@ export class ImageWorkerPool {
     });
     // Bounded here rather than with Piscina's `maxQueue`, which does not count tasks that carry an
     // AbortSignal (ours all do, for the hard time limit).
-    this.capacity = options.workers + options.maxQueue;
+    this.line = new Gate(options.workers, options.maxQueue);
     this.nicer = new LibvipsThreadNicer(settings.nice);
     this.ready = Promise.all(
       Array.from({ length: options.workers }, () => this.piscina.run({ kind: 'ping' })),
     ).then(() => this.nicer.start());
   }
 
-  /** Runs the pipeline in a worker. `input` is transferred (copied first only if it shares memory). */
-  async process(input: Buffer, plan: Plan): Promise<PoolOutput> {
-    if (this.outstanding >= this.capacity) throw new ServiceError('OVERLOADED');
-    this.outstanding += 1;
-    try {
-      return await this.runJob(input, plan);
-    } finally {
-      this.outstanding -= 1;
-    }
+  /**
+   * Runs the pipeline in a worker. `input` is transferred (copied first only if it shares memory).
+   * OVERLOADED when the line is full; rejects with `signal`'s reason if it aborts while the job
+   * still waits (a running job finishes).
+   */
+  process(input: Buffer, plan: Plan, signal?: AbortSignal): Promise<PoolOutput> {
+    return this.line.run(() => this.runJob(input, plan), signal);
   }
 
   private async runJob(input: Buffer, plan: Plan): Promise<PoolOutput> {
@@ -123,7 +125,7 @@ export class ImageWorkerPool {
 
   /** Jobs waiting for a free worker. */
   get queueSize(): number {
-    return Math.max(0, this.outstanding - this.piscina.threads.length);
+    return this.line.queued;
   }
 
   async close(): Promise<void> {

@@ -58,3 +58,36 @@ test('a job over PROCESS_TIMEOUT_S is cancelled with the spec error and the work
     await service.close();
   }
 });
+
+async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('a queued job whose client went away leaves the line: never processed, its place goes to a live request', async () => {
+  const service = await startService({ workers: 1, maxQueue: 1, cacheEnabled: false });
+  const { pool, images } = service.app;
+  try {
+    const before = { ...images.counts };
+    // The only worker busy on a slow job...
+    const running = service.request(`/?url=${big()}&w=2020&output=png`);
+    await until(() => images.counts.fetches > before.fetches && pool.queueSize === 0, 'the first job runs');
+    // ...and the only place in line taken by a request whose client then leaves.
+    const leaving = new AbortController();
+    const gone = service.request(`/?url=${big()}&w=2040&output=png`, { signal: leaving.signal }).catch(() => 'aborted');
+    await until(() => pool.queueSize === 1, 'the second job waits');
+    leaving.abort();
+    assert.equal(await gone, 'aborted');
+    await until(() => pool.queueSize === 0, 'the abandoned job left the line', 2000);
+    // The line has room again: a live request waits there instead of getting 503.
+    const live = await service.request(`/?url=${big()}&w=300`);
+    assert.equal(live.status, 200);
+    assert.equal((await running).status, 200);
+    assert.equal(images.counts.processed - before.processed, 2, 'the abandoned job never ran');
+  } finally {
+    await service.close();
+  }
+});
