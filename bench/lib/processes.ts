@@ -11,7 +11,19 @@ export interface Child {
   readonly pid: number;
   /** Peak resident set size so far, in bytes (Linux VmHWM). */
   peakRss(): Promise<number>;
+  /** CPU time used so far (user + system, every thread), in seconds. */
+  cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** Linux's USER_HZ: /proc reports CPU times in these ticks. */
+const TICKS_PER_SECOND = 100;
+
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised name start at field 3; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 export async function peakRssOf(pid: number): Promise<number> {
@@ -48,6 +60,7 @@ function startNode(
           port,
           pid,
           peakRss: () => peakRssOf(pid),
+          cpuSeconds: () => cpuSecondsOf(pid),
           stop: async () => {
             child.kill('SIGTERM');
             await exited;
