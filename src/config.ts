@@ -143,7 +143,7 @@ export const settings = [
   { env: 'PURGE_TOKEN', key: 'purgeToken', defaultText: 'unset (purge API disabled)', doc: 'Bearer token for `DELETE /cache` and `DELETE /cache/variant`.', parse: (raw) => (raw.trim().length >= 16 ? raw.trim() : { problem: 'must be at least 16 characters' }) },
   { env: 'WORKERS', key: 'workers', defaultText: 'available cores', doc: 'Image worker threads in the pool.', parse: integer(1, 256) },
   { env: 'SHARP_CONCURRENCY', key: 'sharpConcurrency', defaultText: 'cores / WORKERS', doc: 'libvips threads per job inside each worker.', parse: integer(1, 64) },
-  { env: 'WORKER_NICE', key: 'workerNice', defaultText: '10', doc: 'Nice value of the image threads (workers and libvips), so the event loop answering hits gets the CPU first when images use every core; 0 keeps them equal (Linux only).', parse: integer(0, 19) },
+  { env: 'WORKER_NICE', key: 'workerNice', defaultText: '10', doc: 'How many nice steps below the event loop the image threads (workers and libvips) run, so hits get the CPU first when images use every core; 0 keeps them equal (Linux only).', parse: integer(0, 19) },
   { env: 'MAX_QUEUE', key: 'maxQueue', defaultText: '64', doc: 'Image jobs that may wait for a worker (at least 1); beyond it requests get 503 with Retry-After.', parse: integer(1, 100_000) },
   { env: 'FETCH_CONCURRENCY', key: 'fetchConcurrency', defaultText: '32', doc: 'Origin downloads at once (four times as many may wait; beyond that 503).', parse: integer(1, 10_000) },
   { env: 'ALLOW_PRIVATE_ORIGINS', key: 'allowPrivateOrigins', defaultText: 'none', doc: '`true`, or comma-separated CIDRs exempt from the private/reserved address deny list.', parse: allowList },

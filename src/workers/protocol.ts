@@ -46,6 +46,6 @@ export interface WorkerSettings {
   readonly sharpConcurrency: number;
   /** libvips operation cache size in MB (0 disables it). */
   readonly sharpCacheMb: number;
-  /** Nice value the worker thread gives itself (0 keeps the event loop's priority). */
+  /** How far below the event loop's priority the worker threads go (nice increment; 0 keeps it). */
   readonly nice: number;
 }

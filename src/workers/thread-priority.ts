@@ -10,13 +10,24 @@
  * looks for them by name (`LibvipsThreadNicer`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
-/** Lowers the calling thread's priority (on Linux, `setpriority(PRIO_PROCESS, 0)` is per thread). */
-export function lowerCurrentThread(nice: number): boolean {
-  if (nice <= 0) return false;
+/** Linux's lowest priority. */
+const MAX_NICE = 19;
+
+/**
+ * The nice value `increment` steps below the calling thread's own (the process may already run
+ * niced; going back up would need privileges, going further down never does).
+ */
+export function loweredNice(increment: number): number {
+  return Math.min(MAX_NICE, getPriority(0) + increment);
+}
+
+/** Lowers the calling thread's priority by `increment` (on Linux, `setpriority(PRIO_PROCESS, 0)` is per thread). */
+export function lowerCurrentThread(increment: number): boolean {
+  if (increment <= 0) return false;
   try {
-    setPriority(0, nice);
+    setPriority(0, loweredNice(increment));
     return true;
   } catch {
     return false;
@@ -26,17 +37,25 @@ export function lowerCurrentThread(nice: number): boolean {
 const TASKS = '/proc/self/task';
 const LIBVIPS_THREAD = 'libvips worker';
 
-/** Finds libvips threads it has not seen yet and lowers their priority. Linux only; elsewhere a no-op. */
+/**
+ * Finds libvips threads it has not lowered yet and sets them `increment` below the thread that
+ * constructs it (the event loop). Linux only; elsewhere a no-op.
+ */
 export class LibvipsThreadNicer {
   /** Threads already lowered (others are looked at again: a new thread may not be named yet). */
   private readonly lowered = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** The nice value to give libvips threads; undefined when lowering is off. */
+  private readonly nice: number | undefined;
 
-  constructor(private readonly nice: number) {}
+  constructor(increment: number) {
+    this.nice = increment > 0 ? loweredNice(increment) : undefined;
+  }
 
   /** One pass over the process's threads; returns how many were lowered. */
   sweep(): number {
-    if (this.nice <= 0) return 0;
+    const { nice } = this;
+    if (nice === undefined) return 0;
     let tids: string[];
     try {
       tids = readdirSync(TASKS);
@@ -50,7 +69,7 @@ export class LibvipsThreadNicer {
       if (this.lowered.has(tid)) continue;
       try {
         if (readFileSync(`${TASKS}/${tid}/comm`, 'utf8').trim() !== LIBVIPS_THREAD) continue;
-        setPriority(Number(tid), this.nice);
+        setPriority(Number(tid), nice);
         this.lowered.add(tid);
         lowered += 1;
       } catch {
@@ -62,7 +81,7 @@ export class LibvipsThreadNicer {
 
   /** Sweeps now and every `intervalMs` (libvips starts threads as work needs them). */
   start(intervalMs = 1000): void {
-    if (this.nice <= 0 || this.timer) return;
+    if (this.nice === undefined || this.timer) return;
     this.sweep();
     this.timer = setInterval(() => this.sweep(), intervalMs);
     this.timer.unref();
