@@ -91,12 +91,22 @@ interface Sink extends DestinationStream {
 const BATCH_BYTES = 4096;
 const FLUSH_MS = 250;
 
-interface Flushable {
+/** What a batching sink needs of its SonicBoom (pino's destination or pino-roll's stream). */
+interface BatchedStream {
+  write(line: string): unknown;
+  /** Writes out a partial batch (asynchronously). */
   flush(): void;
+  end(): void;
+  once(event: 'close', listener: () => void): unknown;
 }
 
-/** Calls `flush` every FLUSH_MS while lines were written since the last one; returns the stopper. */
-function flushPeriodically(stream: Flushable): { written(): void; stop(): void } {
+/**
+ * A sink over a SonicBoom made with `minLength: BATCH_BYTES`: a timer writes out a partial batch
+ * every FLUSH_MS while lines came in, and close() waits for every pending write. `beforeClose` runs
+ * once, when closing starts.
+ */
+function batchedSink(stream: BatchedStream, beforeClose: () => void = () => undefined): Sink {
+  let closed = false;
   let pending = false;
   const timer = setInterval(() => {
     if (!pending) return;
@@ -109,28 +119,16 @@ function flushPeriodically(stream: Flushable): { written(): void; stop(): void }
   }, FLUSH_MS);
   timer.unref();
   return {
-    written: () => {
-      pending = true;
-    },
-    stop: () => clearInterval(timer),
-  };
-}
-
-function stdoutSink(): Sink {
-  // pino's own destination: asynchronous writes, flushed synchronously if the process exits.
-  const stream = pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES });
-  const flusher = flushPeriodically(stream);
-  let closed = false;
-  return {
     write(line) {
       if (closed) return;
       stream.write(line);
-      flusher.written();
+      pending = true;
     },
     close() {
       if (closed) return Promise.resolve();
       closed = true;
-      flusher.stop();
+      clearInterval(timer);
+      beforeClose();
       // end() waits for pending writes; SonicBoom never closes fd 1 itself.
       return new Promise((resolve) => {
         stream.once('close', () => resolve());
@@ -138,6 +136,11 @@ function stdoutSink(): Sink {
       });
     },
   };
+}
+
+function stdoutSink(): Sink {
+  // pino's own destination: asynchronous writes, flushed synchronously if the process exits.
+  return batchedSink(pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES }));
 }
 
 function streamSink(target: DestinationStream): Sink {
@@ -223,7 +226,6 @@ export async function removeExpiredLogs(logFile: string, retentionDays: number, 
 async function fileSink(settings: LogSettings & { logFile: string }): Promise<Sink> {
   await removeExpiredLogs(settings.logFile, settings.logRetentionDays);
   const stream: RollingFileStream = await pinoRoll(rollOptions(settings.logFile, settings.logRetentionDays));
-  let closed = false;
   let reported = false;
   // A full disk or a lost directory must not crash the service: say so once on stderr.
   stream.on('error', (error: unknown) => {
@@ -240,24 +242,7 @@ async function fileSink(settings: LogSettings & { logFile: string }): Promise<Si
     if (!stream.destroyed) stream.flushSync();
   };
   process.once('exit', flushOnExit);
-  const flusher = flushPeriodically(stream);
-  return {
-    write(line) {
-      if (closed) return;
-      stream.write(line);
-      flusher.written();
-    },
-    close() {
-      if (closed) return Promise.resolve();
-      closed = true;
-      flusher.stop();
-      process.removeListener('exit', flushOnExit);
-      return new Promise((resolve) => {
-        stream.once('close', () => resolve());
-        stream.end();
-      });
-    },
-  };
+  return batchedSink(stream, () => process.removeListener('exit', flushOnExit));
 }
 
 /**
