@@ -55,9 +55,13 @@ function fallbackFor(delivery: Delivery, error: ServiceError): string | undefine
   return error.code === 'REDIRECT_SELF' || error.code === 'REDIRECT_LIMIT' ? undefined : delivery.url;
 }
 
+/** The bytes sent for an image: the image itself, or its data URI for `encoding=base64`. */
+function imageBody(served: ServedImage, request: ImageRequest): Uint8Array {
+  return request.delivery.base64 ? Buffer.from(base64Body(served.meta, served.data)) : served.data;
+}
+
 function imageResponse(served: ServedImage, request: ImageRequest, extra: Headers = []): [Headers, Uint8Array] {
-  const body = request.delivery.base64 ? Buffer.from(base64Body(served.meta, served.data)) : served.data;
-  return [[...successHeaders(served.meta, request.delivery, served.cache), ...request.vary, ...extra], body];
+  return [[...successHeaders(served.meta, request.delivery, served.cache), ...request.vary, ...extra], imageBody(served, request)];
 }
 
 function servedDetails(request: ImageRequest, served: ServedImage): Partial<AccessEntry> {
@@ -108,7 +112,7 @@ export function handleImageRequest(res: HttpResponse, facts: RequestFacts, recor
     const hot = deps.images.peek(request.key);
     if (hot) {
       const headers = hitHeaders.get(request, hot.meta);
-      const body = request.delivery.base64 ? Buffer.from(base64Body(hot.meta, hot.data)) : hot.data;
+      const body = imageBody(hot, request);
       sendNow(res, OK, headers, body, head);
       deps.metrics.cacheResult('hit', 'memory');
       deps.observer.finish(record, 'image', 200, head ? 0 : body.byteLength, { key: request.key, cache: 'HIT', tier: 'memory' });
