@@ -108,7 +108,7 @@ async function rawSmallMissRate(): Promise<SharpThroughput> {
   return sharpThroughput(jobs, workers, seconds, warmupSeconds);
 }
 
-/** Requests every path once (a miss, so afterwards a hit) and records the responses. */
+/** Requests every path once and records the responses. */
 async function warm(base: string, paths: readonly string[], parallel = 8): Promise<Map<string, Recorded>> {
   const responses = new Map<string, Recorded>();
   let next = 0;
@@ -121,6 +121,12 @@ async function warm(base: string, paths: readonly string[], parallel = 8): Promi
     }),
   );
   return responses;
+}
+
+/** Fills the cache with every path, then records the answers as hits (the first ones were misses). */
+async function warmAndRecordHits(base: string, paths: readonly string[]): Promise<Map<string, Recorded>> {
+  await warm(base, paths);
+  return warm(base, paths);
 }
 
 /** The bench origin, which runs in its own process: its CPU time is read from /proc. */
@@ -203,9 +209,7 @@ async function hotSetLoad(
   let responses = new Map<string, Recorded>();
   const next = mix(() => paths[pick()] ?? '/');
   const run = await withPixproxy({}, async (child, base) => {
-    await warm(base, paths);
-    // Recorded as hits (the warm-up's answers were misses).
-    responses = await warm(base, paths);
+    responses = await warmAndRecordHits(base, paths);
     return measured(child, origin, (s) => load({ base, connections, seconds: s, next }));
   });
   const meanBytes = weightedMeanBytes(paths, responses, pick);
@@ -213,13 +217,29 @@ async function hotSetLoad(
   return { result: run.result, cpu: run.cpu, meanBytes, baseline: baseline.rps, peakRssBytes: run.peakRssBytes };
 }
 
+/** A miss scenario's report: pixproxy against raw sharp doing the same images with the same threads. */
+function againstRawSharp(
+  name: string,
+  run: { result: LoadResult; cpu: CpuPerRequest; peakRssBytes: number },
+  baseline: SharpThroughput,
+): ScenarioReport {
+  return {
+    name,
+    pixproxy: run.result,
+    baseline: { what: `raw sharp, ${workers} parallel pipelines, 1 thread each`, rps: baseline.rps },
+    ratio: run.result.rps / baseline.rps,
+    target: '>= 0.90',
+    peakRssBytes: run.peakRssBytes,
+    extra: { ...run.cpu, rawSharpCpuMs: baseline.cpuMs },
+  };
+}
+
 const scenarios: Record<string, (origin: RunOrigin) => Promise<ScenarioReport>> = {
   async hit(origin) {
     const path = `/?url=${src(origin, photo)}&w=300`;
     let responses = new Map<string, Recorded>();
     const run = await withPixproxy({}, async (child, base) => {
-      await warm(base, [path]);
-      responses = await warm(base, [path]);
+      responses = await warmAndRecordHits(base, [path]);
       return measured(child, origin, (s) => load({ base, connections, seconds: s, next: () => path }));
     });
     const baseline = (await fixedBaseline(responses, () => path)).rps;
@@ -256,15 +276,7 @@ const scenarios: Record<string, (origin: RunOrigin) => Promise<ScenarioReport>> 
     const transform: Transform = (image) =>
       image.rotate().resize(300, 245, { fit: 'fill' }).jpeg({ quality: 80, optimiseCoding: true, chromaSubsampling: '4:2:0' });
     const baseline = await sharpThroughput([{ input, transform }], workers, seconds, warmupSeconds);
-    return {
-      name: 'miss',
-      pixproxy: run.result,
-      baseline: { what: `raw sharp, ${workers} parallel pipelines, 1 thread each`, rps: baseline.rps },
-      ratio: run.result.rps / baseline.rps,
-      target: '>= 0.90',
-      peakRssBytes: run.peakRssBytes,
-      extra: { ...run.cpu, rawSharpCpuMs: baseline.cpuMs },
-    };
+    return againstRawSharp('miss', run, baseline);
   },
 
   async mixed(origin) {
@@ -287,8 +299,7 @@ const scenarios: Record<string, (origin: RunOrigin) => Promise<ScenarioReport>> 
     const next = (): string => paths[pick()] ?? '/';
     let responses = new Map<string, Recorded>();
     const run = await withPixproxy({}, async (child, base) => {
-      await warm(base, paths);
-      responses = await warm(base, paths);
+      responses = await warmAndRecordHits(base, paths);
       const both = await measured(child, origin, async (s) => {
         const [hits, misses] = await Promise.all([
           load({ base, connections, seconds: s, next }),
@@ -324,15 +335,7 @@ const scenarios: Record<string, (origin: RunOrigin) => Promise<ScenarioReport>> 
       })),
     );
     const baseline = await sharpThroughput(jobs, workers, seconds, warmupSeconds);
-    return {
-      name: 'large',
-      pixproxy: run.result,
-      baseline: { what: `raw sharp, ${workers} parallel pipelines, 1 thread each`, rps: baseline.rps },
-      ratio: run.result.rps / baseline.rps,
-      target: '>= 0.90',
-      peakRssBytes: run.peakRssBytes,
-      extra: { ...run.cpu, rawSharpCpuMs: baseline.cpuMs },
-    };
+    return againstRawSharp('large', run, baseline);
   },
 };
 
