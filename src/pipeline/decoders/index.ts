@@ -16,6 +16,7 @@ import { icoDecoder } from './ico.js';
 import { nativeDecoders } from './native.js';
 import { pdfDecoder } from './pdf.js';
 import { radianceDecoder } from './radiance.js';
+import { svgDecoder } from './svg.js';
 
 /** Which pages to load (spec 4.2), already resolved: `pages` is >= 1 or -1 for "to the end". */
 export interface PageSelection {
@@ -36,6 +37,11 @@ export interface DecodeRequest extends PageSelection {
    * output resolution (spec 3.1). 1 for everything else.
    */
   readonly scale: number;
+  /**
+   * The job's time budget, for decoders whose work runs outside libvips' own timeout (a child
+   * process) and must be stopped at the deadline.
+   */
+  readonly clock?: { readonly timeoutSeconds: number; readonly startedAt: number };
 }
 
 export interface Decoder {
@@ -68,6 +74,7 @@ export interface Decoder {
 /** In sniffing order: the native formats first, then those decoded in JavaScript/WebAssembly. */
 export const decoders: readonly Decoder[] = [
   ...nativeDecoders,
+  svgDecoder,
   heicDecoder,
   pdfDecoder,
   icoDecoder,

@@ -34,8 +34,9 @@ function tooManyPages(limits: PipelineLimits): ServiceError {
   return new ServiceError('TOO_MANY_PAGES', String(limits.maxPages));
 }
 
-function request(selection: PageSelection, limits: PipelineLimits, scale = 1): DecodeRequest {
-  return { ...selection, maxInputPixels: limits.maxInputPixels, scale };
+function request(selection: PageSelection, limits: PipelineLimits, scale = 1, job?: Job): DecodeRequest {
+  const clock = job === undefined ? undefined : { timeoutSeconds: limits.timeoutSeconds, startedAt: job.startedAt };
+  return { ...selection, maxInputPixels: limits.maxInputPixels, scale, ...(clock ? { clock } : {}) };
 }
 
 /** Spec 4.2 item 1: `page=-1` is the largest page, `-2` the smallest (the first one wins ties). */
@@ -129,7 +130,7 @@ export async function load(input: Buffer, plan: Plan, job: Job): Promise<Pipelin
   const scale = decoder.vector ? vectorScale(plan, upright, pages, limits) : 1;
   let source;
   try {
-    source = await decoder.open(input, request(selection, limits, scale));
+    source = await decoder.open(input, request(selection, limits, scale, job));
   } catch (error) {
     if (error instanceof ServiceError) throw error;
     throw new ServiceError('NOT_READABLE', undefined, { cause: error });
