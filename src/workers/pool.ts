@@ -20,6 +20,8 @@ export interface PoolOptions {
   /** Jobs that may wait for a worker; beyond that `process` fails at once with OVERLOADED. */
   readonly maxQueue: number;
   readonly settings?: Partial<WorkerSettings>;
+  /** The worker script (tests substitute one); the image worker by default. */
+  readonly filename?: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export class ImageWorkerPool {
       nice: options.settings?.nice ?? 0,
     };
     this.piscina = new Piscina<WorkerJob, WorkerReply>({
-      filename: new URL('./image-worker.js', import.meta.url).href,
+      filename: options.filename ?? new URL('./image-worker.js', import.meta.url).href,
       minThreads: options.workers,
       maxThreads: options.workers,
       // Threads stay up: starting one means loading libvips again. (The largest timer Node accepts:
@@ -92,6 +94,7 @@ export class ImageWorkerPool {
       new Uint8Array(body).set(input);
     }
     const startedAt = performance.now();
+    const running = [...this.piscina.threads];
     let reply: WorkerReply;
     try {
       reply = await this.piscina.run(
@@ -99,12 +102,24 @@ export class ImageWorkerPool {
         { transferList: [body], signal: AbortSignal.timeout(this.limits.timeoutSeconds * 1000 + HARD_LIMIT_GRACE_MS) },
       );
     } catch (error) {
+      if (error instanceof Error && error.name === 'AbortError') await this.terminatedThreadsGone(running);
       throw this.poolError(error, startedAt);
     }
     if (!reply.ok) throw ServiceError.fromShape(reply.error);
     if (!('data' in reply)) throw new ServiceError('INTERNAL', 'worker answered a process job with a pong');
     const { ok: _ok, data, ...facts } = reply;
     return { ...facts, data: Buffer.from(data) };
+  }
+
+  /**
+   * A job past the hard limit had its thread terminated, but termination only takes effect when the
+   * thread next runs JavaScript: native code inside it runs on. Until the terminated thread has
+   * exited, its job keeps its place in the line, so no more image work runs at once than WORKERS.
+   */
+  private async terminatedThreadsGone(candidates: readonly Worker[]): Promise<void> {
+    const current = new Set(this.piscina.threads);
+    const terminated = candidates.filter((thread) => !current.has(thread) && thread.threadId !== -1);
+    await Promise.all(terminated.map((thread) => new Promise((resolve) => thread.once('exit', resolve))));
   }
 
   /**
