@@ -45,8 +45,11 @@ describe('work that libvips cannot cancel is stopped for real', { skip: procAvai
 
   before(async () => {
     origin = await startOrigin();
-    origin.serve('blur-bomb.svg', Buffer.from(blurBomb), 'image/svg+xml');
-    origin.serve('slow-filters.svg', Buffer.from(slowFilters()), 'image/svg+xml');
+    // Four copies of each under distinct names: four separate jobs, not one shared by single flight.
+    for (let i = 0; i < 4; i++) {
+      origin.serve(`blur-bomb-${i}.svg`, Buffer.from(blurBomb), 'image/svg+xml');
+      origin.serve(`slow-filters-${i}.svg`, Buffer.from(slowFilters()), 'image/svg+xml');
+    }
     service = await startService({ processTimeoutS: TIMEOUT_S, workers: WORKERS });
   });
   after(async () => {
@@ -63,8 +66,7 @@ describe('work that libvips cannot cancel is stopped for real', { skip: procAvai
     try {
       const replies = await Promise.all(
         Array.from({ length: 4 }, async (_, i) => {
-          // Distinct URLs: four separate jobs, not one shared by single flight.
-          const reply = await service.request(`/?url=${u(`${origin.base}/generated/${name}`)}&v=${i}`);
+          const reply = await service.request(`/?url=${u(`${origin.base}/generated/${name}-${i}.svg`)}`);
           slowestS = Math.max(slowestS, (performance.now() - started) / 1000);
           return reply;
         }),
@@ -86,8 +88,8 @@ describe('work that libvips cannot cancel is stopped for real', { skip: procAvai
     assert.equal(resized.body.readUInt32BE(16), 100, 'a normal resize still works');
   }
 
-  test('four 212-byte blur bombs are refused before rendering: fast, no memory, nothing left running', async () => {
-    const { replies, slowestS, peakGiB } = await fourAtOnce('blur-bomb.svg');
+  test('four 212-byte blur bombs are refused before rendering: fast, no memory, nothing left running', async (t) => {
+    const { replies, slowestS, peakGiB } = await fourAtOnce('blur-bomb');
     for (const reply of replies) {
       assert.equal(reply.status, 400, reply.body.toString());
       assert.match(JSON.parse(reply.body.toString()).message as string, /SVG filter effects are rendered up to 8000000 pixels, not 8000x8000/);
@@ -95,12 +97,13 @@ describe('work that libvips cannot cancel is stopped for real', { skip: procAvai
     assert.ok(slowestS < TIMEOUT_S + 5, `answered within ${slowestS.toFixed(1)} s`);
     assert.ok(peakGiB < 1.5, `peak RSS ${peakGiB.toFixed(2)} GiB`);
     const { cores, afterS } = await settle(10);
+    t.diagnostic(`slowest answer ${slowestS.toFixed(2)} s, peak RSS ${peakGiB.toFixed(2)} GiB, ${cores.toFixed(2)} cores busy ${afterS.toFixed(1)} s after`);
     assert.ok(cores < 0.25, `CPU idle within 10 s of the last answer (still ${cores.toFixed(2)} cores after ${afterS.toFixed(1)} s)`);
     await stillServing();
   });
 
-  test('renders that pass the limits but run past the deadline are killed, and counted until they stop', async () => {
-    const { replies, slowestS, peakGiB, mostChildren } = await fourAtOnce('slow-filters.svg');
+  test('renders that pass the limits but run past the deadline are killed, and counted until they stop', async (t) => {
+    const { replies, slowestS, peakGiB, mostChildren } = await fourAtOnce('slow-filters');
     for (const reply of replies) {
       assert.equal(reply.status, 400, reply.body.toString());
       assert.match(JSON.parse(reply.body.toString()).message as string, /Maximum image processing time of 3 seconds exceeded/);
@@ -109,6 +112,7 @@ describe('work that libvips cannot cancel is stopped for real', { skip: procAvai
     assert.ok(peakGiB < 1.5, `peak RSS ${peakGiB.toFixed(2)} GiB`);
     assert.ok(mostChildren <= WORKERS, `at most one renderer per worker (${mostChildren} seen)`);
     const { cores, afterS } = await settle(10);
+    t.diagnostic(`slowest answer ${slowestS.toFixed(2)} s, peak RSS ${peakGiB.toFixed(2)} GiB, at most ${mostChildren} renderers, ${cores.toFixed(2)} cores busy ${afterS.toFixed(1)} s after`);
     assert.ok(cores < 0.25, `CPU idle within 10 s of the last answer (still ${cores.toFixed(2)} cores after ${afterS.toFixed(1)} s)`);
     await stillServing();
   });
