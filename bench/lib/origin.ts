@@ -15,7 +15,8 @@ export async function startBenchOrigin(fixturesDir: string): Promise<BenchOrigin
     if (/\.(jpe?g|png|webp|gif|tiff?)$/i.test(name)) files.set(`/${name}`, await readFile(join(fixturesDir, name)));
   }
   const server = createServer((req, res) => {
-    const body = files.get(req.url ?? '');
+    // `/n/<any number>/<name>` serves <name>: as many distinct source URLs as a miss load needs.
+    const body = files.get((req.url ?? '').replace(/^\/n\/\d+\//, '/'));
     if (!body) {
       res.writeHead(404).end();
       return;

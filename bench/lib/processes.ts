@@ -71,23 +71,67 @@ function startNode(
   });
 }
 
-export function startPixproxy(env: Record<string, string>, ldPreload?: string): Promise<Child> {
-  return startNode(
-    'dist/src/main.js',
-    [],
-    {
+/** A port nobody listens on right now (the kernel's pick, released again). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * pixproxy as `npm start` runs it. Ready when /health answers 200 (the pool is up): its log lines
+ * cannot be relied on, since LOG_LEVEL=warn silences them.
+ */
+export async function startPixproxy(env: Record<string, string>, ldPreload?: string): Promise<Child> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
+    env: {
       PATH: process.env.PATH,
       HOST: '127.0.0.1',
-      PORT: '0',
       LOG_LEVEL: 'info',
       ALLOW_PRIVATE_ORIGINS: '127.0.0.1/32',
       // The bench is one client sending thousands of misses: the per-IP limiter would stop it.
       RATE_LIMIT_MAX: '0',
       ...(ldPreload ? { LD_PRELOAD: ldPreload } : {}),
       ...env,
+      PORT: String(port),
     },
-    (entry) => (entry.msg === 'worker pool ready' ? 1 : undefined),
-  );
+    // The access log goes nowhere, but it is written: the cost of logging is measured.
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  for (let tries = 0; ; tries++) {
+    if (gone) throw new Error('pixproxy exited before it was ready');
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (tries > 600) throw new Error('pixproxy did not become ready within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const pid = child.pid ?? 0;
+  return {
+    port,
+    pid,
+    peakRss: () => peakRssOf(pid),
+    cpuSeconds: () => cpuSecondsOf(pid),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** The fixed-response baseline replaying a directory written by `writeRecorded`. */
@@ -99,6 +143,13 @@ export function startFixedServer(recordedDir: string): Promise<Child> {
 
 export function startOriginProcess(fixturesDir: string): Promise<Child> {
   return startNode('dist/bench/origin-server.js', [fixturesDir], { PATH: process.env.PATH }, (entry) =>
+    entry.msg === 'listening' ? 1 : undefined,
+  );
+}
+
+/** The ipx peer (bench/peers/ipx-server.ts), fetching from the bench origin at `originHost`. */
+export function startIpx(originHost: string): Promise<Child> {
+  return startNode('dist/bench/peers/ipx-server.js', [originHost], { PATH: process.env.PATH }, (entry) =>
     entry.msg === 'listening' ? 1 : undefined,
   );
 }

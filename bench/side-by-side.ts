@@ -1,0 +1,250 @@
+/**
+ * `npm run bench`: pixproxy side by side with its limits and peers, in one run, on the workloads of
+ * the outside measurement (issue 12): wrk with one thread, c=8 for misses and c=64 for hits,
+ * interleaved rounds of 10 s, medians. Every miss names a distinct source path, so neither the
+ * cache nor single flight can answer it.
+ *
+ *   workload        limit                                   peers
+ *   miss 6 MP->300  raw sharp, same buffer, same transform  ipx (sharp behind node:http)
+ *   miss small      raw sharp, same buffer, same transform  ipx
+ *   hit             nginx serving the same bytes (static)   a bare uWS server sending the same response
+ *
+ * pixproxy runs as `npm start` runs it (access log on), except RATE_LIMIT_MAX=0: the bench is one
+ * client IP and the limiter would ban it. A second pixproxy column runs with LOG_LEVEL=warn.
+ * weserv (the C++ nginx module) cannot be built here: its source is not in a reachable registry.
+ *
+ * Validity: wrk's own CPU is measured. A run where the client used >= 0.9 of a core (its one
+ * thread) measured the client, not the server, and is marked invalid instead of given a ratio.
+ *
+ * Options: --rounds 2 --seconds 10 --warmup 2 --workloads miss-large,miss-small,hit --out bench/results
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { nginxAvailable, startNginxStatic } from './lib/nginx.js';
+import { startFixedServer, startIpx, startOriginProcess, startPixproxy, type Child } from './lib/processes.js';
+import { record, writeRecorded } from './lib/recorded.js';
+import { sharpThroughput, type Transform } from './lib/sharp-baseline.js';
+import { wrk, wrkAvailable, type WrkResult } from './lib/wrk.js';
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '2' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    workloads: { type: 'string', default: 'miss-large,miss-small,hit' },
+    'nginx-workers': { type: 'string', default: '1' },
+    out: { type: 'string', default: 'bench/results' },
+    fixtures: { type: 'string', default: process.env.PIXPROXY_FIXTURES ?? resolve('../shared/fixtures/weserv') },
+  },
+});
+const rounds = Number(args.rounds);
+const seconds = Number(args.seconds);
+const warmup = Number(args.warmup);
+const workers = availableParallelism();
+const nginxWorkers = args['nginx-workers'] === 'auto' ? 'auto' : Number(args['nginx-workers']);
+const fixtures = args.fixtures;
+
+/** Client cores at or above which a one-thread wrk run measured the client. */
+const CLIENT_SATURATED = 0.9;
+
+interface Measurement extends WrkResult {
+  /** CPU milliseconds per request in the server (all its threads and processes). */
+  readonly serverCpuMs: number;
+}
+
+interface Cell {
+  readonly who: string;
+  readonly runs: Measurement[];
+}
+
+interface Server {
+  readonly base: string;
+  cpuSeconds(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function fromChild(child: Child): Server {
+  return { base: `http://127.0.0.1:${child.port}`, cpuSeconds: () => child.cpuSeconds(), stop: () => child.stop() };
+}
+
+let counter = 1;
+
+/** One measured wrk run after an unmeasured warm-up on fresh paths. */
+async function measure(server: Server, connections: number, path: string): Promise<Measurement> {
+  const distinct = path.includes('%d');
+  if (warmup > 0) {
+    await wrk({ base: server.base, connections, seconds: warmup, path, from: counter });
+    if (distinct) counter += 1_000_000;
+  }
+  const cpu0 = await server.cpuSeconds();
+  const result = await wrk({ base: server.base, connections, seconds, path, from: counter });
+  if (distinct) counter += 1_000_000;
+  const cpu1 = await server.cpuSeconds();
+  return { ...result, serverCpuMs: ((cpu1 - cpu0) * 1000) / Math.max(result.requests, 1) };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+interface Summary {
+  readonly who: string;
+  readonly rps: number;
+  readonly p99Ms: number;
+  readonly clientCores: number;
+  readonly serverCpuMs: number;
+  readonly non2xx: number;
+  readonly valid: boolean;
+}
+
+function summarise(cell: Cell): Summary {
+  const clientCores = Math.max(...cell.runs.map((run) => run.clientCores));
+  return {
+    who: cell.who,
+    rps: median(cell.runs.map((run) => run.rps)),
+    p99Ms: median(cell.runs.map((run) => run.p99Ms)),
+    clientCores,
+    serverCpuMs: median(cell.runs.map((run) => run.serverCpuMs)),
+    non2xx: cell.runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0),
+    valid: clientCores < CLIENT_SATURATED,
+  };
+}
+
+const PHOTO = '2569067123_aca715a2ee_o.jpg';
+const SMALL = '320x240.jpg';
+
+/** What pixproxy does with `w=300` of a JPEG (same settings, spec defaults), in raw sharp. */
+const toW300: Transform = (image) => image.rotate().resize(300).jpeg({ quality: 80, optimiseCoding: true, chromaSubsampling: '4:2:0' });
+
+interface WorkloadReport {
+  readonly name: string;
+  readonly limit: { readonly what: string; readonly rps: number };
+  readonly cells: Summary[];
+}
+
+async function main(): Promise<void> {
+  if (!(await wrkAvailable())) throw new Error('wrk is not installed (Debian: apt-get install wrk); autocannon cannot outrun the server here');
+  const names = (args.workloads ?? '').split(',').filter(Boolean);
+  const originChild = await startOriginProcess(fixtures);
+  const originHost = `127.0.0.1:${originChild.port}`;
+  const cacheDirs: string[] = [];
+  const pixproxy = async (env: Record<string, string>): Promise<Server> => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'pixproxy-bench-'));
+    cacheDirs.push(cacheDir);
+    return fromChild(await startPixproxy({ CACHE_DIR: cacheDir, ...env }));
+  };
+  const servers = {
+    pixproxy: await pixproxy({}),
+    'pixproxy LOG_LEVEL=warn': await pixproxy({ LOG_LEVEL: 'warn' }),
+    ipx: fromChild(await startIpx(originHost)),
+  };
+  const hitPath = `/?url=${encodeURIComponent(`${originHost}/${PHOTO}`)}&w=300`;
+  const recorded = await record(servers.pixproxy.base, hitPath);
+  await record(servers['pixproxy LOG_LEVEL=warn'].base, hitPath);
+  const hitBody = (await record(servers.pixproxy.base, hitPath)).body;
+  const recordedDir = writeRecorded(new Map([[hitPath, recorded]]));
+  const bareUws = fromChild(await startFixedServer(recordedDir));
+  const nginx = (await nginxAvailable()) ? await startNginxStatic(hitBody, 'image/jpeg', nginxWorkers) : undefined;
+  const nginxServer: Server | undefined = nginx && { base: `http://127.0.0.1:${nginx.port}`, cpuSeconds: () => nginx.cpuSeconds(), stop: () => nginx.stop() };
+
+  const missPaths = (fixture: string): Record<string, string> => ({
+    pixproxy: `/?url=${encodeURIComponent(`${originHost}/n/`)}%d${encodeURIComponent(`/${fixture}`)}&w=300`,
+    ipx: `/w_300/http://${originHost}/n/%d/${fixture}`,
+  });
+  const workloads: Record<string, { connections: number; cells: Array<[string, Server, string]>; limit: () => Promise<{ what: string; rps: number }> }> = {};
+  for (const [name, fixture] of [['miss-large', PHOTO], ['miss-small', SMALL]] as const) {
+    const paths = missPaths(fixture);
+    workloads[name] = {
+      connections: 8,
+      cells: [
+        ['pixproxy', servers.pixproxy, paths.pixproxy ?? ''],
+        ['pixproxy LOG_LEVEL=warn', servers['pixproxy LOG_LEVEL=warn'], paths.pixproxy ?? ''],
+        ['ipx', servers.ipx, paths.ipx ?? ''],
+      ],
+      limit: async () => {
+        const input = await readFile(join(fixtures, fixture));
+        const raw = await sharpThroughput([{ input, transform: toW300 }], workers, seconds, warmup);
+        return { what: `raw sharp, same buffer, ${workers} pipelines`, rps: raw.rps };
+      },
+    };
+  }
+  workloads.hit = {
+    connections: 64,
+    cells: [
+      ['pixproxy', servers.pixproxy, hitPath],
+      ['pixproxy LOG_LEVEL=warn', servers['pixproxy LOG_LEVEL=warn'], hitPath],
+      ['bare uWS, same response', bareUws, hitPath],
+    ],
+    limit: async () => {
+      if (!nginxServer) return { what: 'nginx not installed', rps: NaN };
+      const runs: number[] = [];
+      for (let round = 0; round < rounds; round++) runs.push((await measure(nginxServer, 64, hitPath)).rps);
+      return { what: `nginx static file, same bytes, worker_processes ${nginxWorkers}`, rps: median(runs) };
+    },
+  };
+
+  const reports: WorkloadReport[] = [];
+  try {
+    for (const name of names) {
+      const workload = workloads[name];
+      if (!workload) throw new Error(`unknown workload ${name}`);
+      const cells = new Map<string, Cell>(workload.cells.map(([who]) => [who, { who, runs: [] }]));
+      const limitRuns: number[] = [];
+      let limitWhat = '';
+      // Interleaved: every server once per round, the limit between rounds.
+      for (let round = 0; round < rounds; round++) {
+        for (const [who, server, path] of workload.cells) {
+          const result = await measure(server, workload.connections, path);
+          cells.get(who)?.runs.push(result);
+          process.stdout.write(`  ${name} round ${round + 1} ${who}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, client ${result.clientCores.toFixed(2)} cores\n`);
+        }
+        if (name !== 'hit' || round === 0) {
+          const limit = await workload.limit();
+          limitRuns.push(limit.rps);
+          limitWhat = limit.what;
+        }
+      }
+      const report = { name, limit: { what: limitWhat, rps: median(limitRuns) }, cells: [...cells.values()].map(summarise) };
+      reports.push(report);
+      process.stdout.write(`${table([report])}\n`);
+    }
+  } finally {
+    await Promise.all([...Object.values(servers), bareUws, ...(nginxServer ? [nginxServer] : [])].map((server) => server.stop()));
+    await originChild.stop();
+    rmSync(recordedDir, { recursive: true, force: true });
+    for (const dir of cacheDirs) rmSync(dir, { recursive: true, force: true });
+  }
+
+  const doc = { at: new Date().toISOString(), node: process.version, cores: workers, rounds, seconds, reports };
+  const out = resolve(args.out ?? 'bench/results');
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'side-by-side.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  process.stdout.write(`\n${table(reports)}\nresults: ${join(out, 'side-by-side.json')}\n`);
+}
+
+/** The README's table: each cell req/s and its ratio to the workload's limit, or why it is invalid. */
+export function table(reports: readonly WorkloadReport[]): string {
+  const columns = [...new Set(reports.flatMap((report) => report.cells.map((cell) => cell.who)))];
+  const head = `| workload | limit | ${columns.join(' | ')} |\n|---|---|${columns.map(() => '---').join('|')}|`;
+  const rows = reports.map((report) => {
+    const cells = columns.map((who) => {
+      const cell = report.cells.find((c) => c.who === who);
+      if (!cell) return '–';
+      const ratio = Number.isFinite(report.limit.rps) ? ` (**${(cell.rps / report.limit.rps).toFixed(2)}**)` : '';
+      const flags = [cell.valid ? '' : ` INVALID: client at ${cell.clientCores.toFixed(2)} cores`, cell.non2xx ? ` ${cell.non2xx} errors` : ''].join('');
+      return `${cell.rps.toFixed(0)}/s${ratio}, p99 ${cell.p99Ms.toFixed(1)} ms, client ${cell.clientCores.toFixed(2)} cores, server ${cell.serverCpuMs.toFixed(2)} ms CPU/req${flags}`;
+    });
+    return `| ${report.name} | ${report.limit.rps.toFixed(0)}/s (${report.limit.what}) | ${cells.join(' | ')} |`;
+  });
+  return [head, ...rows].join('\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
