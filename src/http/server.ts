@@ -115,6 +115,15 @@ function logFailure(deps: ServerDeps, what: string): (error: unknown) => void {
   return (error: unknown) => deps.log.error({ err: error }, `${what} failed`);
 }
 
+/** Every line of one header, in order (`getHeader` returns only the first). */
+function headerLines(req: HttpRequest, name: string): string[] {
+  const lines: string[] = [];
+  req.forEach((key, value) => {
+    if (key === name) lines.push(value);
+  });
+  return lines;
+}
+
 function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
   const facts: RequestFacts = {
     method: req.getMethod().toLowerCase(),
@@ -125,7 +134,7 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
   };
   const socketIp = Buffer.from(res.getRemoteAddressAsText()).toString();
   const record: RequestRecord = {
-    ip: clientIp(socketIp, deps.trustProxy, deps.trustProxy ? req.getHeader(deps.trustProxy) : ''),
+    ip: clientIp(socketIp, deps.trustProxy, deps.trustProxy ? headerLines(req, deps.trustProxy) : []),
     method: facts.method,
     started: performance.now(),
   };
