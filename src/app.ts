@@ -115,6 +115,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
       },
       config.host,
       config.port,
+      { reusePort: config.listenReusePort },
     );
   } catch (error) {
     await pool.close();

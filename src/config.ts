@@ -56,6 +56,7 @@ export interface Config {
   readonly logRetentionDays: number;
   readonly shutdownTimeoutS: number;
   readonly playgroundSampleUrl: string;
+  readonly listenReusePort: boolean;
 }
 
 export class ConfigError extends Error {
@@ -171,6 +172,7 @@ export const settings = [
   { env: 'SHUTDOWN_TIMEOUT_S', key: 'shutdownTimeoutS', defaultText: '10', doc: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish.', parse: integer(0, 3600) },
   { env: 'PLAYGROUND_SAMPLE_URL', key: 'playgroundSampleUrl', defaultText: 'images.weserv.nl/lichtenstein.jpg', doc: 'Source image the playground and the parameter reference use for their examples.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
   { env: 'UWS_ALLOW_JS_FALLBACK', key: 'uwsAllowJsFallback', defaultText: 'false', doc: '`true` lets the server run on the slow pure-JS uWebSockets.js shim when no native build loads (logged as a warning); otherwise start fails.', parse: boolean },
+  { env: 'LISTEN_REUSE_PORT', key: 'listenReusePort', defaultText: 'false', doc: 'By default the port is taken exclusively: a second instance on it fails to start. `true` lets several processes share it (SO_REUSEPORT; the kernel splits connections among them), and all of them must set it.', parse: boolean },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -213,6 +215,7 @@ const defaults: Config = {
   logRetentionDays: 7,
   shutdownTimeoutS: 10,
   playgroundSampleUrl: 'images.weserv.nl/lichtenstein.jpg',
+  listenReusePort: false,
 };
 
 function isProblem(value: unknown): value is { problem: string } {

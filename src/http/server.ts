@@ -21,7 +21,8 @@ import type { Observer, RequestRecord, Route } from './observe.js';
 import { commonHeaders } from './headers.js';
 import { ResponseWriter, type Headers } from './respond.js';
 import { statusLine } from './status.js';
-import type { UwsModule } from './uws.js';
+import type { ListenWithOptions, UwsModule } from './uws.js';
+import { createServer as createNetServer } from 'node:net';
 
 export interface ServerDeps {
   readonly uws: UwsModule;
@@ -179,13 +180,42 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
   deps.observer.finish(record, 'other', 405, 0);
 }
 
-export function startServer(deps: ServerDeps, host: string, port: number): Promise<RunningServer> {
+/** uSockets' listen options (libusockets.h); uWS.js exports the second, under this name, at run time only. */
+const LIBUS_LISTEN_DEFAULT = 0;
+const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+
+/** What to tell the operator when the port cannot be had. */
+async function listenFailure(host: string, port: number, reusePort: boolean): Promise<Error> {
+  // uWS reports only "false". Asking the kernel once more through node:net gives the reason (the
+  // port is still taken: nothing is listening on our side).
+  const code = await new Promise<string | undefined>((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(undefined)));
+  });
+  if (code === 'EADDRINUSE') {
+    return new Error(
+      reusePort
+        ? `cannot listen on ${host}:${port}: the port is in use by a process that does not share it (start every instance with LISTEN_REUSE_PORT=true to share it)`
+        : `cannot listen on ${host}:${port}: the port is already in use (another pixproxy?). Stop it, choose another PORT, or set LISTEN_REUSE_PORT=true on every instance to share the port on purpose`,
+    );
+  }
+  return new Error(`cannot listen on ${host}:${port}${code === undefined ? '' : ` (${code})`}`);
+}
+
+export function startServer(deps: ServerDeps, host: string, port: number, options: { reusePort: boolean } = { reusePort: false }): Promise<RunningServer> {
   const app = deps.uws.App();
   app.any('/*', (res, req) => dispatch(res, req, deps));
+  // uWS sets SO_REUSEPORT on its listen sockets by default, so a second instance on the same port
+  // would start and silently take half the connections. LIBUS_LISTEN_EXCLUSIVE_PORT leaves it off:
+  // the kernel then refuses any other bind to the port, atomically, in both directions.
+  const listenOptions = options.reusePort ? LIBUS_LISTEN_DEFAULT : LIBUS_LISTEN_EXCLUSIVE_PORT;
+  // The typings lack the (host, port, options, callback) form that both native builds take.
+  const listener = app as unknown as ListenWithOptions;
   return new Promise((resolve, reject) => {
-    app.listen(host, port, (socket: us_listen_socket | false) => {
+    listener.listen(host, port, listenOptions, (socket: us_listen_socket | false) => {
       if (!socket) {
-        reject(new Error(`cannot listen on ${host}:${port}`));
+        listenFailure(host, port, options.reusePort).then(reject, reject);
         return;
       }
       let listening = true;

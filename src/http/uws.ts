@@ -12,6 +12,11 @@ import type * as Uws from '@btc-vision/uwebsockets.js';
 
 export type UwsModule = typeof Uws;
 
+/** `listen(host, port, options, callback)`: in both native builds, missing from the typings. */
+export interface ListenWithOptions {
+  listen(host: string, port: number, options: number, callback: (socket: Uws.us_listen_socket | false) => void): unknown;
+}
+
 export interface LoadedUws {
   readonly uws: UwsModule;
   /** Which build was loaded, for the start-up log and /health. */
