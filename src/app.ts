@@ -112,6 +112,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
         observer: new Observer(metrics, options.access),
         limiter,
         trustProxy: config.trustProxy,
+        metricsToken: config.metricsToken,
       },
       config.host,
       config.port,
@@ -122,6 +123,10 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     throw error;
   }
   log.info({ host: config.host, port: server.port, cacheDir: config.cacheEnabled ? config.cacheDir : null }, 'listening');
+  if (config.signingKey !== undefined && config.metricsToken === undefined) {
+    // Signing protects the image API only; say so where the operator looks.
+    log.warn('SIGNING_KEY is set but /metrics is public: set METRICS_TOKEN to require a bearer token');
+  }
 
   const close = async (): Promise<void> => {
     server.close();

@@ -57,6 +57,7 @@ export interface Config {
   readonly shutdownTimeoutS: number;
   readonly playgroundSampleUrl: string;
   readonly listenReusePort: boolean;
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +174,7 @@ export const settings = [
   { env: 'PLAYGROUND_SAMPLE_URL', key: 'playgroundSampleUrl', defaultText: 'images.weserv.nl/lichtenstein.jpg', doc: 'Source image the playground and the parameter reference use for their examples.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
   { env: 'UWS_ALLOW_JS_FALLBACK', key: 'uwsAllowJsFallback', defaultText: 'false', doc: '`true` lets the server run on the slow pure-JS uWebSockets.js shim when no native build loads (logged as a warning); otherwise start fails.', parse: boolean },
   { env: 'LISTEN_REUSE_PORT', key: 'listenReusePort', defaultText: 'false', doc: 'By default the port is taken exclusively: a second instance on it fails to start. `true` lets several processes share it (SO_REUSEPORT; the kernel splits connections among them), and all of them must set it.', parse: boolean },
+  { env: 'METRICS_TOKEN', key: 'metricsToken', defaultText: 'unset (/metrics public)', doc: 'Bearer token `GET /metrics` then requires (others get 401). Set it whenever the port is reachable from outside, and always with `SIGNING_KEY`: signing protects only the image API.', parse: (raw) => (raw.trim().length >= 16 ? raw.trim() : { problem: 'must be at least 16 characters' }) },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -216,6 +218,7 @@ const defaults: Config = {
   shutdownTimeoutS: 10,
   playgroundSampleUrl: 'images.weserv.nl/lichtenstein.jpg',
   listenReusePort: false,
+  metricsToken: undefined,
 };
 
 function isProblem(value: unknown): value is { problem: string } {

@@ -16,6 +16,7 @@ import type { Metrics } from '../metrics.js';
 import type { RateLimiter } from '../ratelimit/limiter.js';
 import { quotaBody, rateLimitHeaders } from '../ratelimit/headers.js';
 import { rateLimitKey } from '../ratelimit/key.js';
+import { bearerMatches } from './bearer.js';
 import { clientIp } from './client-ip.js';
 import type { Observer, RequestRecord, Route } from './observe.js';
 import { commonHeaders } from './headers.js';
@@ -43,6 +44,8 @@ export interface ServerDeps {
   /** Undefined when rate limiting is off. */
   readonly limiter: RateLimiter | undefined;
   readonly trustProxy: Config['trustProxy'];
+  /** Undefined leaves /metrics public. */
+  readonly metricsToken: string | undefined;
 }
 
 export interface RunningServer {
@@ -106,7 +109,11 @@ async function handleQuota(writer: ResponseWriter, record: RequestRecord, deps: 
   json(writer, record, deps, 'quota', 200, quotaBody(decision), [...noStore, ...rateLimitHeaders(decision)], head);
 }
 
-async function handleMetrics(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean): Promise<void> {
+async function handleMetrics(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean, authorization: string): Promise<void> {
+  if (deps.metricsToken !== undefined && !bearerMatches(authorization, deps.metricsToken)) {
+    json(writer, record, deps, 'metrics', 401, { status: 'error', code: 401, message: 'Unauthorized' }, [...noStore, ['WWW-Authenticate', 'Bearer']], head);
+    return;
+  }
   const text = await deps.metrics.render();
   writer.send(statusLine(200), [['Content-Type', deps.metrics.contentType], ...noStore], text, head);
   deps.observer.finish(record, 'metrics', 200, head ? 0 : Buffer.byteLength(text));
@@ -157,7 +164,7 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
         handleQuota(new ResponseWriter(res), record, deps, head).catch(logFailure(deps, 'quota'));
         return;
       case '/metrics':
-        handleMetrics(new ResponseWriter(res), record, deps, head).catch(logFailure(deps, 'metrics'));
+        handleMetrics(new ResponseWriter(res), record, deps, head, facts.authorization).catch(logFailure(deps, 'metrics'));
         return;
       default:
         // The image route manages the response itself: hits are answered synchronously.
