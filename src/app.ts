@@ -51,7 +51,7 @@ export interface AppOptions {
 }
 
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
-  const loaded = loadUws({ allowJsFallback: config.uwsAllowJsFallback });
+  const loaded = loadUws({ allowJsFallback: config.uwsAllowJsFallback, maxHeadBytes: config.maxUrlBytes + config.maxHeaderBytes });
   if (loaded.native) {
     log.info({ uws: loaded.build, skipped: loaded.failures }, 'uWebSockets.js loaded');
   } else {
@@ -113,6 +113,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
         limiter,
         trustProxy: config.trustProxy,
         metricsToken: config.metricsToken,
+        headLimits: { maxUrlBytes: config.maxUrlBytes, maxHeaderBytes: config.maxHeaderBytes },
       },
       config.host,
       config.port,

@@ -18,6 +18,7 @@ import { quotaBody, rateLimitHeaders } from '../ratelimit/headers.js';
 import { rateLimitKey } from '../ratelimit/key.js';
 import { bearerMatches } from './bearer.js';
 import { clientIp } from './client-ip.js';
+import { inspectHead, type HeadLimits, type HeadProblem } from './request-guard.js';
 import type { Observer, RequestRecord, Route } from './observe.js';
 import { commonHeaders } from './headers.js';
 import { ResponseWriter, type Headers } from './respond.js';
@@ -46,6 +47,7 @@ export interface ServerDeps {
   readonly trustProxy: Config['trustProxy'];
   /** Undefined leaves /metrics public. */
   readonly metricsToken: string | undefined;
+  readonly headLimits: HeadLimits;
 }
 
 export interface RunningServer {
@@ -123,13 +125,19 @@ function logFailure(deps: ServerDeps, what: string): (error: unknown) => void {
   return (error: unknown) => deps.log.error({ err: error }, `${what} failed`);
 }
 
-/** Every line of one header, in order (`getHeader` returns only the first). */
-function headerLines(req: HttpRequest, name: string): string[] {
-  const lines: string[] = [];
-  req.forEach((key, value) => {
-    if (key === name) lines.push(value);
-  });
-  return lines;
+/**
+ * Answers a request the guard refused, then closes the connection: after a framing error nothing
+ * that follows on it can be trusted to start a request. The answer goes out on the next turn of
+ * the event loop, after uWS has parsed the rest of what arrived with it: a request pipelined
+ * behind the refused one then makes uWS drop the connection (it refuses pipelining while a
+ * response is pending) instead of serving a request whose start we cannot trust. Alone, the
+ * refused request gets its answer and a clean close.
+ */
+function refuse(res: HttpResponse, record: RequestRecord, deps: ServerDeps, problem: HeadProblem): void {
+  const writer = new ResponseWriter(res);
+  const body = JSON.stringify({ status: 'error', code: problem.status, message: problem.message });
+  setImmediate(() => writer.sendAndClose(statusLine(problem.status), [...commonHeaders, ['Content-Type', 'application/json']], body));
+  deps.observer.finish(record, 'other', problem.status, Buffer.byteLength(body));
 }
 
 function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
@@ -140,31 +148,36 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     accept: req.getHeader('accept'),
     authorization: req.getHeader('authorization'),
   };
+  const inspected = inspectHead(req, facts.path.length + (facts.query === '' ? 0 : facts.query.length + 1), deps.headLimits, deps.trustProxy);
   const socketIp = Buffer.from(res.getRemoteAddressAsText()).toString();
   const record: RequestRecord = {
-    ip: clientIp(socketIp, deps.trustProxy, deps.trustProxy ? headerLines(req, deps.trustProxy) : []),
+    ip: clientIp(socketIp, deps.trustProxy, inspected.proxyLines),
     method: facts.method,
     started: performance.now(),
   };
-  const head = facts.method === 'head';
-  if (facts.method === 'get' || head) {
+  if (inspected.problem) {
+    refuse(res, record, deps, inspected.problem);
+    return;
+  }
+  const isHead = facts.method === 'head';
+  if (facts.method === 'get' || isHead) {
     switch (facts.path) {
       case '/health':
-        handleHealth(new ResponseWriter(res), record, deps, head);
+        handleHealth(new ResponseWriter(res), record, deps, isHead);
         return;
       case '/clear-cache':
-        handleClearCache(new ResponseWriter(res), record, deps, head);
+        handleClearCache(new ResponseWriter(res), record, deps, isHead);
         return;
       case '/clear-cache/': {
-        new ResponseWriter(res).send(statusLine(301), [['Location', '/clear-cache']], '', head);
+        new ResponseWriter(res).send(statusLine(301), [['Location', '/clear-cache']], '', isHead);
         deps.observer.finish(record, 'clear-cache', 301, 0);
         return;
       }
       case '/quota':
-        handleQuota(new ResponseWriter(res), record, deps, head).catch(logFailure(deps, 'quota'));
+        handleQuota(new ResponseWriter(res), record, deps, isHead).catch(logFailure(deps, 'quota'));
         return;
       case '/metrics':
-        handleMetrics(new ResponseWriter(res), record, deps, head, facts.authorization).catch(logFailure(deps, 'metrics'));
+        handleMetrics(new ResponseWriter(res), record, deps, isHead, facts.authorization).catch(logFailure(deps, 'metrics'));
         return;
       default:
         // The image route manages the response itself: hits are answered synchronously.
