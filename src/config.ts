@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 
 export interface Cidr {
   readonly address: string;
@@ -60,6 +60,7 @@ export interface Config {
   readonly metricsToken: string | undefined;
   readonly maxUrlBytes: number;
   readonly maxHeaderBytes: number;
+  readonly jemalloc: string;
 }
 
 export class ConfigError extends Error {
@@ -179,6 +180,7 @@ export const settings = [
   { env: 'METRICS_TOKEN', key: 'metricsToken', defaultText: 'unset (/metrics public)', doc: 'Bearer token `GET /metrics` then requires (others get 401). Set it whenever the port is reachable from outside, and always with `SIGNING_KEY`: signing protects only the image API.', parse: (raw) => (raw.trim().length >= 16 ? raw.trim() : { problem: 'must be at least 16 characters' }) },
   { env: 'MAX_URL_BYTES', key: 'maxUrlBytes', defaultText: '8192', doc: 'Longest request target (path and query); longer ones get 414 and the connection is closed.', parse: integer(256, 262_144) },
   { env: 'MAX_HEADER_BYTES', key: 'maxHeaderBytes', defaultText: '16384', doc: 'Largest request header block (all lines, names and values); larger ones get 431 and the connection is closed. uWS\'s own hard limit (`UWS_HTTP_MAX_HEADERS_SIZE`, environment only) is set above MAX_URL_BYTES + MAX_HEADER_BYTES unless given.', parse: integer(1024, 1_048_576) },
+  { env: 'JEMALLOC', key: 'jemalloc', defaultText: 'auto', doc: '`auto`: at start, when libjemalloc.so.2 is installed (Debian `libjemalloc2`, Alpine `jemalloc`) but not loaded, the service restarts itself with it in LD_PRELOAD, and warns when it is absent. `off` leaves the allocator alone; a path names the library.', parse: (raw) => { const v = raw.trim(); return v === 'auto' || v === 'off' || isAbsolute(v) ? v : { problem: 'must be auto, off or an absolute path' }; } },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -225,6 +227,7 @@ const defaults: Config = {
   metricsToken: undefined,
   maxUrlBytes: 8192,
   maxHeaderBytes: 16_384,
+  jemalloc: 'auto',
 };
 
 function isProblem(value: unknown): value is { problem: string } {
