@@ -190,6 +190,22 @@ describe('npm start', { skip: process.platform !== 'linux' && 'Linux only' }, ()
     for (const pid of tree) assert.equal(existsSync(`/proc/${pid}/maps`), false, `process ${pid} ended too`);
   });
 
+  test('the restarted service stops when its supervisor is killed (Node without execve)', async (t) => {
+    const started = await startMain({ JEMALLOC: library }, join(dir, 'cache-d'));
+    const [, ...children] = processTree(started.child.pid ?? 0);
+    if (children.length === 0) {
+      t.skip('replaced in place by process.execve: no supervisor');
+      await stop(started);
+      return;
+    }
+    assert.equal(await healthStatus(started.port), 200);
+    started.child.kill('SIGKILL');
+    for (let i = 0; i < 150 && children.some((pid) => existsSync(`/proc/${pid}/maps`)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const pid of children) assert.equal(existsSync(`/proc/${pid}/maps`), false, `service ${pid} stopped`);
+  });
+
   test('a missing library: it warns loudly and serves on the system allocator', async () => {
     const started = await startMain({ JEMALLOC: join(dir, 'missing/libjemalloc.so.2') }, join(dir, 'cache-b'));
     assert.match(await logLine(started, /jemalloc NOT loaded/), /"level":40/);
