@@ -51,7 +51,7 @@ export interface AppOptions {
 }
 
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
-  const loaded = loadUws({ allowJsFallback: config.uwsAllowJsFallback });
+  const loaded = loadUws({ allowJsFallback: config.uwsAllowJsFallback, maxHeadBytes: config.maxUrlBytes + config.maxHeaderBytes });
   if (loaded.native) {
     log.info({ uws: loaded.build, skipped: loaded.failures }, 'uWebSockets.js loaded');
   } else {
@@ -112,15 +112,22 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
         observer: new Observer(metrics, options.access),
         limiter,
         trustProxy: config.trustProxy,
+        metricsToken: config.metricsToken,
+        headLimits: { maxUrlBytes: config.maxUrlBytes, maxHeaderBytes: config.maxHeaderBytes },
       },
       config.host,
       config.port,
+      { reusePort: config.listenReusePort },
     );
   } catch (error) {
     await pool.close();
     throw error;
   }
   log.info({ host: config.host, port: server.port, cacheDir: config.cacheEnabled ? config.cacheDir : null }, 'listening');
+  if (config.signingKey !== undefined && config.metricsToken === undefined) {
+    // Signing protects the image API only; say so where the operator looks.
+    log.warn('SIGNING_KEY is set but /metrics is public: set METRICS_TOKEN to require a bearer token');
+  }
 
   const close = async (): Promise<void> => {
     server.close();

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 
 export interface Cidr {
   readonly address: string;
@@ -56,6 +56,11 @@ export interface Config {
   readonly logRetentionDays: number;
   readonly shutdownTimeoutS: number;
   readonly playgroundSampleUrl: string;
+  readonly listenReusePort: boolean;
+  readonly metricsToken: string | undefined;
+  readonly maxUrlBytes: number;
+  readonly maxHeaderBytes: number;
+  readonly jemalloc: string;
 }
 
 export class ConfigError extends Error {
@@ -171,6 +176,11 @@ export const settings = [
   { env: 'SHUTDOWN_TIMEOUT_S', key: 'shutdownTimeoutS', defaultText: '10', doc: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish.', parse: integer(0, 3600) },
   { env: 'PLAYGROUND_SAMPLE_URL', key: 'playgroundSampleUrl', defaultText: 'images.weserv.nl/lichtenstein.jpg', doc: 'Source image the playground and the parameter reference use for their examples.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
   { env: 'UWS_ALLOW_JS_FALLBACK', key: 'uwsAllowJsFallback', defaultText: 'false', doc: '`true` lets the server run on the slow pure-JS uWebSockets.js shim when no native build loads (logged as a warning); otherwise start fails.', parse: boolean },
+  { env: 'LISTEN_REUSE_PORT', key: 'listenReusePort', defaultText: 'false', doc: 'By default the port is taken exclusively: a second instance on it fails to start. `true` lets several processes share it (SO_REUSEPORT; the kernel splits connections among them), and all of them must set it.', parse: boolean },
+  { env: 'METRICS_TOKEN', key: 'metricsToken', defaultText: 'unset (/metrics public)', doc: 'Bearer token `GET /metrics` then requires (others get 401). Set it whenever the port is reachable from outside, and always with `SIGNING_KEY`: signing protects only the image API.', parse: (raw) => (raw.trim().length >= 16 ? raw.trim() : { problem: 'must be at least 16 characters' }) },
+  { env: 'MAX_URL_BYTES', key: 'maxUrlBytes', defaultText: '8192', doc: 'Longest request target (path and query); longer ones get 414 and the connection is closed.', parse: integer(256, 262_144) },
+  { env: 'MAX_HEADER_BYTES', key: 'maxHeaderBytes', defaultText: '16384', doc: 'Largest request header block (all lines, names and values); larger ones get 431 and the connection is closed. uWS\'s own hard limit (`UWS_HTTP_MAX_HEADERS_SIZE`, environment only) is set above MAX_URL_BYTES + MAX_HEADER_BYTES unless given.', parse: integer(1024, 1_048_576) },
+  { env: 'JEMALLOC', key: 'jemalloc', defaultText: 'auto', doc: '`auto`: at start, when libjemalloc.so.2 is installed (Debian `libjemalloc2`, Alpine `jemalloc`) but not loaded, the service restarts itself with it in LD_PRELOAD, and warns when it is absent. `off` leaves the allocator alone; a path names the library.', parse: (raw) => { const v = raw.trim(); return v === 'auto' || v === 'off' || isAbsolute(v) ? v : { problem: 'must be auto, off or an absolute path' }; } },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -213,6 +223,11 @@ const defaults: Config = {
   logRetentionDays: 7,
   shutdownTimeoutS: 10,
   playgroundSampleUrl: 'images.weserv.nl/lichtenstein.jpg',
+  listenReusePort: false,
+  metricsToken: undefined,
+  maxUrlBytes: 8192,
+  maxHeaderBytes: 16_384,
+  jemalloc: 'auto',
 };
 
 function isProblem(value: unknown): value is { problem: string } {

@@ -80,8 +80,19 @@ export async function runService(env: Readonly<Record<string, string | undefined
     if (service) stop(service, signal);
     else pending = signal;
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  const { REEXEC_MARKER, planAllocator, probeSelf, reexec } = await import('./allocator.js');
+  if (process.channel !== undefined && env[REEXEC_MARKER] !== undefined) {
+    // Restarted as the child of a supervisor (allocator.ts, on Node without execve): the supervisor
+    // passes signals on and escalates a second one itself, so a signal that reaches us twice (from
+    // the supervisor and, say, systemd) is one request. When the supervisor dies, stop too.
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.channel.unref();
+    process.once('disconnect', () => onSignal('SIGTERM'));
+  } else {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
 
   const [{ loadConfiguration }, { ConfigError }] = await Promise.all([import('./config-file.js'), import('./config.js')]);
   let config: Config;
@@ -91,11 +102,18 @@ export async function runService(env: Readonly<Record<string, string | undefined
     process.stderr.write(`pixproxy: ${error instanceof ConfigError ? error.message : describe(error)}\n`);
     process.exit(2);
   }
+  // Before anything heavy loads: the restart costs a few milliseconds now.
+  const allocator = planAllocator(config.jemalloc, probeSelf(env));
+  if (allocator.action === 'reexec' && !stopping) await reexec(allocator.env);
   try {
     service = await startService(config);
   } catch (error) {
     process.stderr.write(`pixproxy: failed to start: ${describe(error)}\n`);
     process.exit(1);
   }
+  const { log } = service.loggers;
+  if (allocator.action === 'loaded') log.info({ jemalloc: allocator.library }, 'allocator: jemalloc');
+  else if (allocator.action === 'warn') log.warn(allocator.message);
+  else if (allocator.action === 'none' && allocator.note !== undefined) log.info(allocator.note);
   if (pending !== undefined) stop(service, pending);
 }

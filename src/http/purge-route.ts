@@ -4,13 +4,13 @@
  * `DELETE /cache/variant?url=<source>&<params>` the one variant those parameters name.
  * Both answer `{"status":"success","removed":N}`; a missing or wrong token gets 401.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ImageCache } from '../cache/image-cache.js';
 import { ServiceError, errorBody } from '../errors.js';
 import { withOutputFormat } from '../plan/canonical.js';
 import { cacheKey, sourceKey } from '../plan/key.js';
 import { parseQuery } from '../plan/parse.js';
 import type { ImageFormat, Plan } from '../plan/types.js';
+import { bearerMatches } from './bearer.js';
 import { commonHeaders } from './headers.js';
 import type { ResponseWriter } from './respond.js';
 import { statusLine } from './status.js';
@@ -18,15 +18,6 @@ import { statusLine } from './status.js';
 export interface PurgeDeps {
   readonly cache: ImageCache | undefined;
   readonly token: string;
-}
-
-/** Compares digests, not the strings, so the comparison takes the same time whatever the input. */
-function tokenMatches(authorization: string, token: string): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match?.[1]) return false;
-  const given = createHash('sha256').update(match[1]).digest();
-  const expected = createHash('sha256').update(token).digest();
-  return timingSafeEqual(given, expected);
 }
 
 /** The variants one plan may be stored as: `output=auto` may have produced any negotiated format. */
@@ -45,7 +36,7 @@ export async function handlePurge(
   facts: { path: string; query: string; authorization: string },
   deps: PurgeDeps,
 ): Promise<number> {
-  if (!tokenMatches(facts.authorization, deps.token)) {
+  if (!bearerMatches(facts.authorization, deps.token)) {
     sendJson(writer, 401, JSON.stringify({ status: 'error', code: 401, message: 'Missing or invalid bearer token' }), [
       ['WWW-Authenticate', 'Bearer'],
     ]);

@@ -95,4 +95,14 @@ export class ResponseWriter {
       else endWith(this.res, bytes, this.live);
     });
   }
+
+  /** A small final response, then uWS closes the connection (it adds `Connection: close`). */
+  sendAndClose(status: string, headers: Headers, body: string): void {
+    if (this.live.aborted || this.finished) return;
+    this.finished = true;
+    this.res.cork(() => {
+      writeHead(this.res, status, headers);
+      this.res.end(body, true);
+    });
+  }
 }

@@ -16,12 +16,15 @@ import type { Metrics } from '../metrics.js';
 import type { RateLimiter } from '../ratelimit/limiter.js';
 import { quotaBody, rateLimitHeaders } from '../ratelimit/headers.js';
 import { rateLimitKey } from '../ratelimit/key.js';
+import { bearerMatches } from './bearer.js';
 import { clientIp } from './client-ip.js';
+import { inspectHead, type HeadLimits, type HeadProblem } from './request-guard.js';
 import type { Observer, RequestRecord, Route } from './observe.js';
 import { commonHeaders } from './headers.js';
 import { ResponseWriter, type Headers } from './respond.js';
 import { statusLine } from './status.js';
-import type { UwsModule } from './uws.js';
+import type { ListenWithOptions, UwsModule } from './uws.js';
+import { createServer as createNetServer } from 'node:net';
 
 export interface ServerDeps {
   readonly uws: UwsModule;
@@ -42,6 +45,9 @@ export interface ServerDeps {
   /** Undefined when rate limiting is off. */
   readonly limiter: RateLimiter | undefined;
   readonly trustProxy: Config['trustProxy'];
+  /** Undefined leaves /metrics public. */
+  readonly metricsToken: string | undefined;
+  readonly headLimits: HeadLimits;
 }
 
 export interface RunningServer {
@@ -105,7 +111,11 @@ async function handleQuota(writer: ResponseWriter, record: RequestRecord, deps: 
   json(writer, record, deps, 'quota', 200, quotaBody(decision), [...noStore, ...rateLimitHeaders(decision)], head);
 }
 
-async function handleMetrics(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean): Promise<void> {
+async function handleMetrics(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean, authorization: string): Promise<void> {
+  if (deps.metricsToken !== undefined && !bearerMatches(authorization, deps.metricsToken)) {
+    json(writer, record, deps, 'metrics', 401, { status: 'error', code: 401, message: 'Unauthorized' }, [...noStore, ['WWW-Authenticate', 'Bearer']], head);
+    return;
+  }
   const text = await deps.metrics.render();
   writer.send(statusLine(200), [['Content-Type', deps.metrics.contentType], ...noStore], text, head);
   deps.observer.finish(record, 'metrics', 200, head ? 0 : Buffer.byteLength(text));
@@ -113,6 +123,21 @@ async function handleMetrics(writer: ResponseWriter, record: RequestRecord, deps
 
 function logFailure(deps: ServerDeps, what: string): (error: unknown) => void {
   return (error: unknown) => deps.log.error({ err: error }, `${what} failed`);
+}
+
+/**
+ * Answers a request the guard refused, then closes the connection: after a framing error nothing
+ * that follows on it can be trusted to start a request. The answer goes out on the next turn of
+ * the event loop, after uWS has parsed the rest of what arrived with it: a request pipelined
+ * behind the refused one then makes uWS drop the connection (it refuses pipelining while a
+ * response is pending) instead of serving a request whose start we cannot trust. Alone, the
+ * refused request gets its answer and a clean close.
+ */
+function refuse(res: HttpResponse, record: RequestRecord, deps: ServerDeps, problem: HeadProblem): void {
+  const writer = new ResponseWriter(res);
+  const body = JSON.stringify({ status: 'error', code: problem.status, message: problem.message });
+  setImmediate(() => writer.sendAndClose(statusLine(problem.status), [...commonHeaders, ['Content-Type', 'application/json']], body));
+  deps.observer.finish(record, 'other', problem.status, Buffer.byteLength(body));
 }
 
 function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
@@ -123,31 +148,36 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     accept: req.getHeader('accept'),
     authorization: req.getHeader('authorization'),
   };
+  const inspected = inspectHead(req, facts.path.length + (facts.query === '' ? 0 : facts.query.length + 1), deps.headLimits, deps.trustProxy);
   const socketIp = Buffer.from(res.getRemoteAddressAsText()).toString();
   const record: RequestRecord = {
-    ip: clientIp(socketIp, deps.trustProxy, deps.trustProxy ? req.getHeader(deps.trustProxy) : ''),
+    ip: clientIp(socketIp, deps.trustProxy, inspected.proxyLines),
     method: facts.method,
     started: performance.now(),
   };
-  const head = facts.method === 'head';
-  if (facts.method === 'get' || head) {
+  if (inspected.problem) {
+    refuse(res, record, deps, inspected.problem);
+    return;
+  }
+  const isHead = facts.method === 'head';
+  if (facts.method === 'get' || isHead) {
     switch (facts.path) {
       case '/health':
-        handleHealth(new ResponseWriter(res), record, deps, head);
+        handleHealth(new ResponseWriter(res), record, deps, isHead);
         return;
       case '/clear-cache':
-        handleClearCache(new ResponseWriter(res), record, deps, head);
+        handleClearCache(new ResponseWriter(res), record, deps, isHead);
         return;
       case '/clear-cache/': {
-        new ResponseWriter(res).send(statusLine(301), [['Location', '/clear-cache']], '', head);
+        new ResponseWriter(res).send(statusLine(301), [['Location', '/clear-cache']], '', isHead);
         deps.observer.finish(record, 'clear-cache', 301, 0);
         return;
       }
       case '/quota':
-        handleQuota(new ResponseWriter(res), record, deps, head).catch(logFailure(deps, 'quota'));
+        handleQuota(new ResponseWriter(res), record, deps, isHead).catch(logFailure(deps, 'quota'));
         return;
       case '/metrics':
-        handleMetrics(new ResponseWriter(res), record, deps, head).catch(logFailure(deps, 'metrics'));
+        handleMetrics(new ResponseWriter(res), record, deps, isHead, facts.authorization).catch(logFailure(deps, 'metrics'));
         return;
       default:
         // The image route manages the response itself: hits are answered synchronously.
@@ -170,13 +200,42 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
   deps.observer.finish(record, 'other', 405, 0);
 }
 
-export function startServer(deps: ServerDeps, host: string, port: number): Promise<RunningServer> {
+/** uSockets' listen options (libusockets.h); uWS.js exports the second, under this name, at run time only. */
+const LIBUS_LISTEN_DEFAULT = 0;
+const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+
+/** What to tell the operator when the port cannot be had. */
+async function listenFailure(host: string, port: number, reusePort: boolean): Promise<Error> {
+  // uWS reports only "false". Asking the kernel once more through node:net gives the reason (the
+  // port is still taken: nothing is listening on our side).
+  const code = await new Promise<string | undefined>((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(undefined)));
+  });
+  if (code === 'EADDRINUSE') {
+    return new Error(
+      reusePort
+        ? `cannot listen on ${host}:${port}: the port is in use by a process that does not share it (start every instance with LISTEN_REUSE_PORT=true to share it)`
+        : `cannot listen on ${host}:${port}: the port is already in use (another pixproxy?). Stop it, choose another PORT, or set LISTEN_REUSE_PORT=true on every instance to share the port on purpose`,
+    );
+  }
+  return new Error(`cannot listen on ${host}:${port}${code === undefined ? '' : ` (${code})`}`);
+}
+
+export function startServer(deps: ServerDeps, host: string, port: number, options: { reusePort: boolean } = { reusePort: false }): Promise<RunningServer> {
   const app = deps.uws.App();
   app.any('/*', (res, req) => dispatch(res, req, deps));
+  // uWS sets SO_REUSEPORT on its listen sockets by default, so a second instance on the same port
+  // would start and silently take half the connections. LIBUS_LISTEN_EXCLUSIVE_PORT leaves it off:
+  // the kernel then refuses any other bind to the port, atomically, in both directions.
+  const listenOptions = options.reusePort ? LIBUS_LISTEN_DEFAULT : LIBUS_LISTEN_EXCLUSIVE_PORT;
+  // The typings lack the (host, port, options, callback) form that both native builds take.
+  const listener = app as unknown as ListenWithOptions;
   return new Promise((resolve, reject) => {
-    app.listen(host, port, (socket: us_listen_socket | false) => {
+    listener.listen(host, port, listenOptions, (socket: us_listen_socket | false) => {
       if (!socket) {
-        reject(new Error(`cannot listen on ${host}:${port}`));
+        listenFailure(host, port, options.reusePort).then(reject, reject);
         return;
       }
       let listening = true;

@@ -12,6 +12,11 @@ import type * as Uws from '@btc-vision/uwebsockets.js';
 
 export type UwsModule = typeof Uws;
 
+/** `listen(host, port, options, callback)`: in both native builds, missing from the typings. */
+export interface ListenWithOptions {
+  listen(host: string, port: number, options: number, callback: (socket: Uws.us_listen_socket | false) => void): unknown;
+}
+
 export interface LoadedUws {
   readonly uws: UwsModule;
   /** Which build was loaded, for the start-up log and /health. */
@@ -54,8 +59,15 @@ function oneLine(error: unknown): string {
  * Tries the native builds newest first. `failures` collects why each candidate was skipped so the
  * start-up log can say why the newer build did not load (usually the glibc version).
  */
-export function loadUws(options: { allowJsFallback: boolean }): LoadedUws & { failures: string[] } {
+export function loadUws(options: { allowJsFallback: boolean; maxHeadBytes?: number }): LoadedUws & { failures: string[] } {
   const failures: string[] = [];
+  if (options.maxHeadBytes !== undefined && process.env.UWS_HTTP_MAX_HEADERS_SIZE === undefined) {
+    // 20.57 reads its hard limit on a request head once, when the native module loads, and answers
+    // its own 431 (HTML) beyond it; the default is 4 KiB. Above our own limits (request line, headers,
+    // 1 KiB slack) the handler sees the request and answers the spec's JSON 414/431 instead. 20.30
+    // has no such setting: see the README (uWebSockets.js builds).
+    process.env.UWS_HTTP_MAX_HEADERS_SIZE = String(options.maxHeadBytes + 1024);
+  }
   const candidates: ReadonlyArray<readonly [string, () => UwsModule]> = [
     ['@btc-vision/uwebsockets.js@20.57 (native)', loadBtcVision],
     [`@trufflesuite/uws-js-unofficial@20.30 (native ${binaryName()})`, loadTruffleNative],

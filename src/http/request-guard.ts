@@ -1,0 +1,82 @@
+/**
+ * What the front end refuses before routing: a request target or header block over our limits
+ * (414, 431) and message framing two parsers could read differently (400), such as two different
+ * Content-Length values or a Transfer-Encoding whose last coding is not `chunked` (RFC 9112 6.1,
+ * 6.3). uWebSockets.js 20.30 accepts all of these and reads the first Content-Length line, so a
+ * proxy in front that reads another line would see a different request boundary (smuggling).
+ *
+ * One pass over the header lines gathers everything, including every line of the trusted proxy
+ * header: uWS's `getHeader` returns only the first line of a repeated header.
+ *
+ * uWS's own hard limit on a request head (UWS_HTTP_MAX_HEADERS_SIZE, read once when the native
+ * module loads) is set above ours (see uws.ts), so a client gets our JSON answer for everything up
+ * to it.
+ */
+import type { HttpRequest } from '@btc-vision/uwebsockets.js';
+
+export interface HeadLimits {
+  /** Path plus query of the request target. */
+  readonly maxUrlBytes: number;
+  /** All header lines, names and values, as sent (`name: value\r\n`). */
+  readonly maxHeaderBytes: number;
+}
+
+export interface HeadProblem {
+  readonly status: 400 | 414 | 431;
+  readonly message: string;
+}
+
+export interface InspectedHead {
+  /** Every line of the trusted proxy header, in the order received; empty without one. */
+  readonly proxyLines: readonly string[];
+  readonly problem: HeadProblem | undefined;
+}
+
+const none: readonly string[] = [];
+
+function listItems(lines: readonly string[]): string[] {
+  return lines.flatMap((line) => line.split(',')).map((item) => item.trim().toLowerCase());
+}
+
+/** Framing a second parser could disagree with; undefined when the framing is unambiguous. */
+function framingProblem(contentLength: readonly string[], transferEncoding: readonly string[]): string | undefined {
+  if (transferEncoding.length > 0) {
+    if (contentLength.length > 0) return 'both Transfer-Encoding and Content-Length';
+    const codings = listItems(transferEncoding).filter((item) => item !== '');
+    // `chunked` must be the last coding, and it is the only one we decode.
+    if (codings.length !== 1 || codings[0] !== 'chunked') return `unsupported Transfer-Encoding '${transferEncoding.join(', ')}'`;
+  }
+  if (contentLength.length > 0) {
+    const values = listItems(contentLength);
+    if (!values.every((value) => /^\d+$/.test(value))) return 'invalid Content-Length';
+    if (new Set(values.map((value) => value.replace(/^0+(?=\d)/, ''))).size > 1) return 'conflicting Content-Length values';
+  }
+  return undefined;
+}
+
+/**
+ * Reads the header lines once. `target` is the path and query as uWS gives them; `proxyHeader` is
+ * the lower-case name of the trusted proxy header, if any.
+ */
+export function inspectHead(req: HttpRequest, targetLength: number, limits: HeadLimits, proxyHeader: string | undefined): InspectedHead {
+  let headerBytes = 0;
+  let contentLength: string[] | undefined;
+  let transferEncoding: string[] | undefined;
+  let proxyLines: string[] | undefined;
+  req.forEach((name, value) => {
+    headerBytes += name.length + value.length + 4;
+    if (name === 'content-length') (contentLength ??= []).push(value);
+    else if (name === 'transfer-encoding') (transferEncoding ??= []).push(value);
+    else if (name === proxyHeader) (proxyLines ??= []).push(value);
+  });
+  const lines = proxyLines ?? none;
+  if (targetLength > limits.maxUrlBytes) {
+    return { proxyLines: lines, problem: { status: 414, message: `URI Too Long: the request target is over ${limits.maxUrlBytes} bytes` } };
+  }
+  if (headerBytes > limits.maxHeaderBytes) {
+    return { proxyLines: lines, problem: { status: 431, message: `Request Header Fields Too Large: the headers are over ${limits.maxHeaderBytes} bytes` } };
+  }
+  if (contentLength === undefined && transferEncoding === undefined) return { proxyLines: lines, problem: undefined };
+  const framing = framingProblem(contentLength ?? none, transferEncoding ?? none);
+  return { proxyLines: lines, problem: framing === undefined ? undefined : { status: 400, message: `Bad Request: ${framing}` } };
+}
