@@ -11,7 +11,7 @@ import { Observer } from './http/observe.js';
 import { Metrics } from './metrics.js';
 import { createRateLimiter } from './ratelimit/create.js';
 import { loadUws } from './http/uws.js';
-import type { Logger } from './log.js';
+import type { AccessLog, Logger } from './log.js';
 import { fetchOrigin, originOptionsFrom } from './origin/fetch.js';
 import { closeOriginAgents } from './origin/guarded-agent.js';
 import type { PipelineLimits } from './pipeline/types.js';
@@ -47,7 +47,7 @@ export function pipelineLimits(config: Config): PipelineLimits {
 
 export interface AppOptions {
   /** The access log (one line per request); none when undefined. */
-  readonly access?: Logger;
+  readonly access?: AccessLog;
 }
 
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {

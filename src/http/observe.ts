@@ -2,7 +2,7 @@
  * What happens after a response: one Prometheus count and one access-log line. The client IP goes
  * only into the access log (privacy: the process log never carries it).
  */
-import { logAccess, type AccessEntry, type Logger } from '../log.js';
+import { logAccess, type AccessEntry, type AccessLog } from '../log.js';
 import type { Metrics } from '../metrics.js';
 
 export type Route = 'image' | 'health' | 'metrics' | 'quota' | 'purge' | 'clear-cache' | 'site' | 'other';
@@ -17,7 +17,7 @@ export interface RequestRecord {
 export class Observer {
   constructor(
     private readonly metrics: Metrics,
-    private readonly access: Logger | undefined,
+    private readonly access: AccessLog | undefined,
   ) {}
 
   finish(record: RequestRecord, route: Route, status: number, bytes: number, details: Partial<AccessEntry> = {}): void {
