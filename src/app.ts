@@ -14,6 +14,7 @@ import { loadUws } from './http/uws.js';
 import type { Logger } from './log.js';
 import { fetchOrigin, originOptionsFrom } from './origin/fetch.js';
 import { closeOriginAgents } from './origin/guarded-agent.js';
+import { OwnListeners } from './origin/self-address.js';
 import type { PipelineLimits } from './pipeline/types.js';
 import { Gate } from './service/gate.js';
 import { ImageService } from './service/image-service.js';
@@ -73,7 +74,9 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     (error: unknown) => log.error({ err: error }, 'worker pool failed to start'),
   );
 
-  const originOptions = originOptionsFrom(config);
+  // Filled in once the server listens: fetches to our own address are loops and are refused.
+  const self = new OwnListeners();
+  const originOptions = originOptionsFrom(config, self);
   const cache = config.cacheEnabled
     ? new ImageCache({
         dir: config.cacheDir,
@@ -112,6 +115,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
         observer: new Observer(metrics, options.access),
         limiter,
         trustProxy: config.trustProxy,
+        viaPseudonym: config.viaPseudonym,
       },
       config.host,
       config.port,
@@ -120,6 +124,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     await pool.close();
     throw error;
   }
+  self.add({ host: config.host, port: server.port });
   log.info({ host: config.host, port: server.port, cacheDir: config.cacheEnabled ? config.cacheDir : null }, 'listening');
 
   const close = async (): Promise<void> => {

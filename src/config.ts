@@ -56,6 +56,7 @@ export interface Config {
   readonly logRetentionDays: number;
   readonly shutdownTimeoutS: number;
   readonly playgroundSampleUrl: string;
+  readonly viaPseudonym: string;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +125,9 @@ const hostList: Parser<readonly string[]> = (raw) => {
   return bad === undefined ? Object.freeze(hosts) : { problem: `'${bad}' is not a host name or *.domain pattern` };
 };
 
+/** RFC 9110 token characters: what a Via pseudonym may be made of. */
+const PSEUDONYM = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
+
 const trustProxyHeaders = ['cf-connecting-ip', 'x-forwarded-for'] as const;
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -171,6 +175,7 @@ export const settings = [
   { env: 'SHUTDOWN_TIMEOUT_S', key: 'shutdownTimeoutS', defaultText: '10', doc: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish.', parse: integer(0, 3600) },
   { env: 'PLAYGROUND_SAMPLE_URL', key: 'playgroundSampleUrl', defaultText: 'images.weserv.nl/lichtenstein.jpg', doc: 'Source image the playground and the parameter reference use for their examples.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
   { env: 'UWS_ALLOW_JS_FALLBACK', key: 'uwsAllowJsFallback', defaultText: 'false', doc: '`true` lets the server run on the slow pure-JS uWebSockets.js shim when no native build loads (logged as a warning); otherwise start fails.', parse: boolean },
+  { env: 'VIA_PSEUDONYM', key: 'viaPseudonym', defaultText: 'pixproxy', doc: 'Name sent to origins as `Via: 1.1 <name>`; an image request that arrives carrying it is a loop and gets `508`. Give every instance behind one address the same name; another pixproxy deployment you fetch from must use a different one.', parse: (raw) => (PSEUDONYM.test(raw.trim()) ? raw.trim() : { problem: 'must be 1 to 64 token characters (letters, digits, and !#$%&\'*+.^_`|~-)' }) },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -213,6 +218,7 @@ const defaults: Config = {
   logRetentionDays: 7,
   shutdownTimeoutS: 10,
   playgroundSampleUrl: 'images.weserv.nl/lichtenstein.jpg',
+  viaPseudonym: 'pixproxy',
 };
 
 function isProblem(value: unknown): value is { problem: string } {

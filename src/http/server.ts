@@ -42,6 +42,8 @@ export interface ServerDeps {
   /** Undefined when rate limiting is off. */
   readonly limiter: RateLimiter | undefined;
   readonly trustProxy: Config['trustProxy'];
+  /** VIA_PSEUDONYM: an image request whose Via names it is one of our own fetches come back. */
+  readonly viaPseudonym: string;
 }
 
 export interface RunningServer {
@@ -73,6 +75,8 @@ export interface RequestFacts {
   /** The Accept header, for `output=auto`. */
   readonly accept: string;
   readonly authorization: string;
+  /** The Via header, to recognise our own fetches coming back (loops). */
+  readonly via: string;
 }
 
 const noStore: Headers = [['Cache-Control', 'no-store, must-revalidate']];
@@ -122,6 +126,7 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     query: req.getQuery() ?? '',
     accept: req.getHeader('accept'),
     authorization: req.getHeader('authorization'),
+    via: req.getHeader('via'),
   };
   const socketIp = Buffer.from(res.getRemoteAddressAsText()).toString();
   const record: RequestRecord = {

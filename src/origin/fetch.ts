@@ -12,6 +12,8 @@ import { isForbiddenAddress, parseLiteralHost } from './address-policy.js';
 import { statusFailure, transportFailure } from './failures.js';
 import { guardedAgent } from './guarded-agent.js';
 import { isHostAllowed } from './host-policy.js';
+import type { OwnListeners } from './self-address.js';
+import { viaValue } from './via.js';
 
 export interface OriginOptions {
   readonly allowPrivateOrigins: Config['allowPrivateOrigins'];
@@ -26,6 +28,10 @@ export interface OriginOptions {
   /** Host allow and deny lists (exact names, `*.domain`); an empty allow list allows every host. */
   readonly hostsAllow: readonly string[];
   readonly hostsDeny: readonly string[];
+  /** The `Via` value sent with every request, so a request that comes back to us is recognised. */
+  readonly via: string;
+  /** This service's listeners: connections to them are refused as loops. */
+  readonly self?: OwnListeners | undefined;
 }
 
 export interface OriginResponse {
@@ -38,7 +44,7 @@ export interface OriginResponse {
   readonly bytesReceived: number;
 }
 
-export function originOptionsFrom(config: Config): OriginOptions {
+export function originOptionsFrom(config: Config, self?: OwnListeners): OriginOptions {
   return Object.freeze({
     allowPrivateOrigins: config.allowPrivateOrigins,
     maxDownloadBytes: config.maxDownloadBytes,
@@ -49,6 +55,8 @@ export function originOptionsFrom(config: Config): OriginOptions {
     userAgent: config.userAgent,
     hostsAllow: config.originHostsAllow,
     hostsDeny: config.originHostsDeny,
+    via: viaValue(config.viaPseudonym),
+    self,
   });
 }
 
@@ -118,7 +126,7 @@ function refererOf(url: string): string {
 }
 
 /**
- * One GET. Only Host (set by undici from the origin), Connection, User-Agent and, after a
+ * One GET. Only Host (set by undici from the origin), Connection, User-Agent, Via and, after a
  * redirect, Referer are sent: nothing from the client.
  */
 function send(
@@ -139,7 +147,7 @@ function send(
   if (literal !== undefined && isForbiddenAddress(literal, options.allowPrivateOrigins)) {
     throw new ServiceError('IP_BLOCKED');
   }
-  const headers: Record<string, string> = { 'User-Agent': options.userAgent, Connection: 'keep-alive' };
+  const headers: Record<string, string> = { 'User-Agent': options.userAgent, Connection: 'keep-alive', Via: options.via };
   if (referer !== undefined) headers.Referer = referer;
   return agent.request({
     origin: originOf(parts),
@@ -154,7 +162,7 @@ function send(
 }
 
 async function download(url: string, options: OriginOptions, signal: AbortSignal): Promise<OriginResponse> {
-  const agent = guardedAgent({ allow: options.allowPrivateOrigins, connectTimeoutMs: options.connectTimeoutMs });
+  const agent = guardedAgent({ allow: options.allowPrivateOrigins, connectTimeoutMs: options.connectTimeoutMs, self: options.self });
   let current = url;
   let referer: string | undefined;
   let canonicalUrl = url;

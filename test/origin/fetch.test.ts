@@ -133,14 +133,15 @@ describe('fetchOrigin: success', () => {
     });
   });
 
-  test('sends only Host, Connection and User-Agent, and the path verbatim', async () => {
+  test('sends only Host, Connection, User-Agent and Via, and the path verbatim', async () => {
     await withOrigin((_req, res) => res.end('x'), async (origin) => {
       await fetchOrigin(`${origin.base}/a%2Fb/../c%20d?q=1&r=%3F`, options({ userAgent: 'TestAgent/1.0 (+probe)' }));
       const [seen] = origin.seen;
       assert.ok(seen);
       assert.equal(seen.url, '/a%2Fb/../c%20d?q=1&r=%3F');
-      assert.deepEqual([...seen.headerNames].sort(), ['connection', 'host', 'user-agent']);
+      assert.deepEqual([...seen.headerNames].sort(), ['connection', 'host', 'user-agent', 'via']);
       assert.equal(seen.headers['user-agent'], 'TestAgent/1.0 (+probe)');
+      assert.equal(seen.headers.via, '1.1 pixproxy');
       assert.equal(seen.headers.connection, 'keep-alive');
       assert.equal(seen.headers.host, `127.0.0.1:${origin.port}`);
       assert.equal(seen.headers.cookie, undefined);
@@ -161,6 +162,8 @@ describe('fetchOrigin: success', () => {
       userAgent: 'UA',
       hostsAllow: [],
       hostsDeny: ['bad.example'],
+      via: '1.1 pixproxy',
+      self: undefined,
     });
   });
 });
@@ -217,7 +220,7 @@ describe('fetchOrigin: redirects', () => {
         ['/r3', `${origin.base}/r2`],
         ['/final', `${origin.base}/r3`],
       ]);
-      assert.deepEqual([...(origin.seen[1]?.headerNames ?? [])].sort(), ['connection', 'host', 'referer', 'user-agent']);
+      assert.deepEqual([...(origin.seen[1]?.headerNames ?? [])].sort(), ['connection', 'host', 'referer', 'user-agent', 'via']);
     });
   });
 
