@@ -194,7 +194,9 @@ async function download(url: string, options: OriginOptions, signal: AbortSignal
     const next = resolveRedirect(current, location);
     redirects += 1;
     if (next.toLowerCase() === current.toLowerCase()) throw new ServiceError('REDIRECT_SELF');
-    if (redirects >= options.maxRedirects) throw new ServiceError('REDIRECT_LIMIT', String(options.maxRedirects));
+    // MAX_REDIRECTS is the number followed: the default 10 follows a chain of 10 and refuses the
+    // 11th redirect, as its message says (the reference, spec 1.4, already failed on the 10th).
+    if (redirects > options.maxRedirects) throw new ServiceError('REDIRECT_LIMIT', String(options.maxRedirects));
     referer = refererOf(current);
     current = next;
   }

@@ -282,7 +282,7 @@ describe('fetchOrigin: redirects', () => {
     });
   });
 
-  test('the 10th redirect response fails; 9 redirects are followed', async () => {
+  test('MAX_REDIRECTS redirects are followed; the next redirect response fails', async () => {
     // /hop/<n>/<end> redirects to /hop/<n+1>/<end> until n reaches end.
     const handler: Handler = (req, res) => {
       const [, n = 0, end = 0] = (req.url ?? '').split('/').slice(1).map(Number);
@@ -290,15 +290,18 @@ describe('fetchOrigin: redirects', () => {
       else res.end('arrived');
     };
     await withOrigin(handler, async (origin) => {
-      const nine = await fetchOrigin(`${origin.base}/hop/0/9`, options());
-      assert.equal(nine.finalUrl, `${origin.base}/hop/9/9`);
-      assert.equal(origin.seen.length, 10);
+      const ten = await fetchOrigin(`${origin.base}/hop/0/10`, options());
+      assert.equal(ten.finalUrl, `${origin.base}/hop/10/10`);
+      assert.equal(origin.seen.length, 11);
 
       origin.seen.length = 0;
-      await assertFails(fetchOrigin(`${origin.base}/hop/0/10`, options()), 'REDIRECT_LIMIT', 'Will not follow more than 10 redirects');
-      assert.equal(origin.seen.length, 10);
+      await assertFails(fetchOrigin(`${origin.base}/hop/0/11`, options()), 'REDIRECT_LIMIT', 'Will not follow more than 10 redirects');
+      assert.equal(origin.seen.length, 11);
 
+      origin.seen.length = 0;
       await assertFails(fetchOrigin(`${origin.base}/hop/0/5`, options({ maxRedirects: 2 })), 'REDIRECT_LIMIT', 'Will not follow more than 2 redirects');
+      assert.equal(origin.seen.length, 3);
+      await assertFails(fetchOrigin(`${origin.base}/hop/0/1`, options({ maxRedirects: 0 })), 'REDIRECT_LIMIT', 'Will not follow more than 0 redirects');
     });
   });
 
