@@ -12,11 +12,11 @@ import { Metrics } from './metrics.js';
 import { createRateLimiter } from './ratelimit/create.js';
 import { loadUws } from './http/uws.js';
 import type { Logger } from './log.js';
-import { fetchOrigin, originOptionsFrom } from './origin/fetch.js';
+import { fetchOrigin, originHostKey, originOptionsFrom } from './origin/fetch.js';
 import { closeOriginAgents } from './origin/guarded-agent.js';
 import { OwnListeners } from './origin/self-address.js';
 import type { PipelineLimits } from './pipeline/types.js';
-import { Gate } from './service/gate.js';
+import { Gate, KeyedGate } from './service/gate.js';
 import { ImageService } from './service/image-service.js';
 import { ImageWorkerPool } from './workers/pool.js';
 // sharp must be loaded by the main thread before worker threads load it, so glibc keeps libvips
@@ -94,6 +94,10 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     process: (input, plan, signal) => pool.process(input, plan, signal),
     fetchOrigin: (url, signal) => fetchOrigin(url, originOptions, signal),
     fetchGate: new Gate(config.fetchConcurrency, config.fetchConcurrency * 4),
+    hostGate: {
+      gate: new KeyedGate(config.fetchConcurrencyPerHost, config.fetchConcurrencyPerHost * 4),
+      hostOf: originHostKey,
+    },
   });
 
   const inFlight = new InFlight();

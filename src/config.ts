@@ -57,6 +57,7 @@ export interface Config {
   readonly shutdownTimeoutS: number;
   readonly playgroundSampleUrl: string;
   readonly viaPseudonym: string;
+  readonly fetchConcurrencyPerHost: number;
 }
 
 export class ConfigError extends Error {
@@ -155,7 +156,7 @@ export const settings = [
   { env: 'MAX_REDIRECTS', key: 'maxRedirects', defaultText: '10', doc: 'Redirect responses followed before giving up.', parse: integer(0, 50) },
   { env: 'CONNECT_TIMEOUT_MS', key: 'connectTimeoutMs', defaultText: '5000', doc: 'Origin connect timeout.', parse: integer(1, 600_000) },
   { env: 'READ_TIMEOUT_MS', key: 'readTimeoutMs', defaultText: '15000', doc: 'Origin idle timeout: waiting for headers, and between body chunks.', parse: integer(1, 600_000) },
-  { env: 'FETCH_TIMEOUT_MS', key: 'fetchTimeoutMs', defaultText: '60000', doc: 'Whole origin download, redirects included.', parse: integer(1, 3_600_000) },
+  { env: 'FETCH_TIMEOUT_MS', key: 'fetchTimeoutMs', defaultText: '20000', doc: 'Whole origin download, redirects included.', parse: integer(1, 3_600_000) },
   { env: 'ORIGIN_USER_AGENT', key: 'userAgent', defaultText: 'Mozilla/5.0 (compatible; pixproxy/0.1; +https://github.com/pixproxy/pixproxy)', doc: 'User-Agent sent to origins.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
   { env: 'MAX_INPUT_PIXELS', key: 'maxInputPixels', defaultText: '71000000', doc: 'Largest input, width x height of all loaded frames.', parse: integer(1, 2 ** 40) },
   { env: 'MAX_OUTPUT_PIXELS', key: 'maxOutputPixels', defaultText: '71000000', doc: 'Largest output, checked before resizing.', parse: integer(1, 2 ** 40) },
@@ -176,6 +177,7 @@ export const settings = [
   { env: 'PLAYGROUND_SAMPLE_URL', key: 'playgroundSampleUrl', defaultText: 'images.weserv.nl/lichtenstein.jpg', doc: 'Source image the playground and the parameter reference use for their examples.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
   { env: 'UWS_ALLOW_JS_FALLBACK', key: 'uwsAllowJsFallback', defaultText: 'false', doc: '`true` lets the server run on the slow pure-JS uWebSockets.js shim when no native build loads (logged as a warning); otherwise start fails.', parse: boolean },
   { env: 'VIA_PSEUDONYM', key: 'viaPseudonym', defaultText: 'pixproxy', doc: 'Name sent to origins as `Via: 1.1 <name>`; an image request that arrives carrying it is a loop and gets `508`. Give every instance behind one address the same name; another pixproxy deployment you fetch from must use a different one.', parse: (raw) => (PSEUDONYM.test(raw.trim()) ? raw.trim() : { problem: 'must be 1 to 64 token characters (letters, digits, and !#$%&\'*+.^_`|~-)' }) },
+  { env: 'FETCH_CONCURRENCY_PER_HOST', key: 'fetchConcurrencyPerHost', defaultText: '8', doc: 'Origin downloads at once from one host name (IP literals in any spelling count as one); four times as many may wait, beyond that 503. Keeps one slow or hostile host from taking every `FETCH_CONCURRENCY` slot.', parse: integer(1, 10_000) },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -190,7 +192,7 @@ const defaults: Config = {
   maxRedirects: 10,
   connectTimeoutMs: 5000,
   readTimeoutMs: 15_000,
-  fetchTimeoutMs: 60_000,
+  fetchTimeoutMs: 20_000,
   userAgent: 'Mozilla/5.0 (compatible; pixproxy/0.1; +https://github.com/pixproxy/pixproxy)',
   maxInputPixels: 71_000_000,
   maxOutputPixels: 71_000_000,
@@ -219,6 +221,7 @@ const defaults: Config = {
   shutdownTimeoutS: 10,
   playgroundSampleUrl: 'images.weserv.nl/lichtenstein.jpg',
   viaPseudonym: 'pixproxy',
+  fetchConcurrencyPerHost: 8,
 };
 
 function isProblem(value: unknown): value is { problem: string } {

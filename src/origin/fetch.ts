@@ -11,7 +11,7 @@ import { resolveRedirect, splitSourceUrl, type SourceUrlParts } from '../url/nor
 import { isForbiddenAddress, parseLiteralHost } from './address-policy.js';
 import { statusFailure, transportFailure } from './failures.js';
 import { guardedAgent } from './guarded-agent.js';
-import { isHostAllowed } from './host-policy.js';
+import { hostKey, isHostAllowed } from './host-policy.js';
 import type { OwnListeners } from './self-address.js';
 import { viaValue } from './via.js';
 
@@ -58,6 +58,11 @@ export function originOptionsFrom(config: Config, self?: OwnListeners): OriginOp
     via: viaValue(config.viaPseudonym),
     self,
   });
+}
+
+/** The host a normalised origin URL's downloads are counted under (see hostKey). */
+export function originHostKey(url: string): string {
+  return hostKey(splitSourceUrl(url).authority.host);
 }
 
 type Body = Dispatcher.ResponseData['body'];

@@ -12,7 +12,7 @@ import type { CachedMeta } from '../cache/store.js';
 import { sourceKey } from '../plan/key.js';
 import type { Plan } from '../plan/types.js';
 import type { PoolOutput } from '../workers/pool.js';
-import type { Gate } from './gate.js';
+import type { Gate, KeyedGate } from './gate.js';
 import { SingleFlight } from './single-flight.js';
 
 export interface OriginBody {
@@ -37,6 +37,11 @@ export interface ImageServiceDeps {
   readonly fetchOrigin: FetchOrigin;
   /** Bounds concurrent origin downloads. */
   readonly fetchGate: Gate;
+  /**
+   * Bounds concurrent downloads per origin host, keyed by `hostOf(url)`; a download waits for its
+   * host's slot before it takes one of `fetchGate`'s, so one slow host cannot hold them all.
+   */
+  readonly hostGate?: { readonly gate: KeyedGate; readonly hostOf: (url: string) => string };
   readonly timings?: ServiceTimings;
 }
 
@@ -125,15 +130,18 @@ export class ImageService {
 
   private async produce(url: string, plan: Plan, signal: AbortSignal): Promise<Produced> {
     const fetchStarted = performance.now();
-    const origin = await this.sources.run(url, signal, (shared) =>
-      this.deps.fetchGate.run(async () => {
-        this.counts.fetches += 1;
-        const started = performance.now();
-        const body = await this.deps.fetchOrigin(url, shared);
-        this.deps.timings?.observeOriginFetch((performance.now() - started) / 1000);
-        return body;
-      }, shared),
-    );
+    const origin = await this.sources.run(url, signal, (shared) => {
+      const download = (): Promise<OriginBody> =>
+        this.deps.fetchGate.run(async () => {
+          this.counts.fetches += 1;
+          const started = performance.now();
+          const body = await this.deps.fetchOrigin(url, shared);
+          this.deps.timings?.observeOriginFetch((performance.now() - started) / 1000);
+          return body;
+        }, shared);
+      const { hostGate } = this.deps;
+      return hostGate ? hostGate.gate.run(hostGate.hostOf(url), download, shared) : download();
+    });
     const processStarted = performance.now();
     const output = await this.deps.process(origin.body, plan, signal);
     const processMs = performance.now() - processStarted;

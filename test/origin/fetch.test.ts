@@ -158,7 +158,7 @@ describe('fetchOrigin: success', () => {
       maxRedirects: 4,
       connectTimeoutMs: 5000,
       readTimeoutMs: 15_000,
-      fetchTimeoutMs: 60_000,
+      fetchTimeoutMs: 20_000,
       userAgent: 'UA',
       hostsAllow: [],
       hostsDeny: ['bad.example'],
