@@ -58,6 +58,7 @@ export interface Config {
   readonly playgroundSampleUrl: string;
   readonly viaPseudonym: string;
   readonly fetchConcurrencyPerHost: number;
+  readonly downloadMemoryBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -178,6 +179,7 @@ export const settings = [
   { env: 'UWS_ALLOW_JS_FALLBACK', key: 'uwsAllowJsFallback', defaultText: 'false', doc: '`true` lets the server run on the slow pure-JS uWebSockets.js shim when no native build loads (logged as a warning); otherwise start fails.', parse: boolean },
   { env: 'VIA_PSEUDONYM', key: 'viaPseudonym', defaultText: 'pixproxy', doc: 'Name sent to origins as `Via: 1.1 <name>`; an image request that arrives carrying it is a loop and gets `508`. Give every instance behind one address the same name; another pixproxy deployment you fetch from must use a different one.', parse: (raw) => (PSEUDONYM.test(raw.trim()) ? raw.trim() : { problem: 'must be 1 to 64 token characters (letters, digits, and !#$%&\'*+.^_`|~-)' }) },
   { env: 'FETCH_CONCURRENCY_PER_HOST', key: 'fetchConcurrencyPerHost', defaultText: '8', doc: 'Origin downloads at once from one host name (IP literals in any spelling count as one); four times as many may wait, beyond that 503. Keeps one slow or hostile host from taking every `FETCH_CONCURRENCY` slot.', parse: integer(1, 10_000) },
+  { env: 'DOWNLOAD_MEMORY_BYTES', key: 'downloadMemoryBytes', defaultText: '268435456', doc: 'Origin bytes held in memory at once, from download until processed (256 MiB): a body reserves its Content-Length before it is read, or grows its share as it arrives; others wait, and one still waiting at `FETCH_TIMEOUT_MS` gets 503.', parse: integer(1, 2 ** 40) },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -222,6 +224,7 @@ const defaults: Config = {
   playgroundSampleUrl: 'images.weserv.nl/lichtenstein.jpg',
   viaPseudonym: 'pixproxy',
   fetchConcurrencyPerHost: 8,
+  downloadMemoryBytes: 256 * 1024 ** 2,
 };
 
 function isProblem(value: unknown): value is { problem: string } {

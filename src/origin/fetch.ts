@@ -9,6 +9,7 @@ import { ServiceError } from '../errors.js';
 import { formatAuthority } from '../url/host.js';
 import { resolveRedirect, splitSourceUrl, type SourceUrlParts } from '../url/normalise.js';
 import { isForbiddenAddress, parseLiteralHost } from './address-policy.js';
+import { ByteBudget, type Reservation } from './byte-budget.js';
 import { statusFailure, transportFailure } from './failures.js';
 import { guardedAgent } from './guarded-agent.js';
 import { hostKey, isHostAllowed } from './host-policy.js';
@@ -32,6 +33,8 @@ export interface OriginOptions {
   readonly via: string;
   /** This service's listeners: connections to them are refused as loops. */
   readonly self?: OwnListeners | undefined;
+  /** Bytes of origin bodies held at once (DOWNLOAD_MEMORY_BYTES), shared by every fetch. */
+  readonly budget: ByteBudget;
 }
 
 export interface OriginResponse {
@@ -42,6 +45,11 @@ export interface OriginResponse {
   /** For the `Link` header: follows permanent redirects, frozen at the first temporary one. */
   readonly canonicalUrl: string;
   readonly bytesReceived: number;
+  /**
+   * Gives the body's bytes back to the download budget. Call it once the body is no longer held
+   * (after processing); until then later downloads may wait for memory.
+   */
+  readonly release: () => void;
 }
 
 export function originOptionsFrom(config: Config, self?: OwnListeners): OriginOptions {
@@ -57,6 +65,7 @@ export function originOptionsFrom(config: Config, self?: OwnListeners): OriginOp
     hostsDeny: config.originHostsDeny,
     via: viaValue(config.viaPseudonym),
     self,
+    budget: new ByteBudget(config.downloadMemoryBytes),
   });
 }
 
@@ -98,25 +107,114 @@ function abandon(body: Body): void {
   body.on('error', () => undefined).destroy();
 }
 
-/** Reads the body, giving up (and closing the connection) as soon as it passes the cap. */
-async function readCapped(body: Body, options: OriginOptions): Promise<Buffer> {
+/** Whether the download is waiting for memory right now: a deadline passing then is our overload, not the origin's slowness. */
+interface MemoryWait {
+  waiting: boolean;
+}
+
+/** Marks the download as waiting for memory until `wait` resolves (a rejection leaves the mark for fetchOrigin to see). */
+async function waitingForMemory<T>(state: MemoryWait, wait: Promise<T>): Promise<T> {
+  state.waiting = true;
+  const result = await wait;
+  state.waiting = false;
+  return result;
+}
+
+/**
+ * Reads a body of declared length straight into one buffer of that size (its bytes are reserved
+ * beforehand): no list of chunks and no second copy at the end.
+ */
+async function readDeclared(body: Body, length: number): Promise<Buffer> {
+  // Not Buffer.concat or a pooled buffer: transferring the ArrayBuffer of a slice of Node's shared
+  // pool to a worker would detach the pool for everyone.
+  const owned = Buffer.allocUnsafeSlow(length);
+  let offset = 0;
+  // undici yields Buffers; its stream type does not say so.
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    // undici frames the body by its Content-Length, so this cannot happen; never write past the end.
+    if (offset + chunk.length > length) {
+      abandon(body);
+      throw new ServiceError('ORIGIN_STATUS', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH');
+    }
+    offset += chunk.copy(owned, offset);
+  }
+  if (offset === length) return owned;
+  const exact = Buffer.allocUnsafeSlow(offset);
+  owned.copy(exact, 0, 0, offset);
+  return exact;
+}
+
+/** Bytes copied between two turns of the event loop when joining chunks. */
+const JOIN_SLICE = 4 * 1024 * 1024;
+
+/**
+ * The chunks copied into one buffer that owns its memory. A large body is copied a few MiB per turn
+ * of the event loop: touching 100 MB of fresh memory in one go (page faults included) held the loop
+ * for about half a second on a busy machine, and `/health` with it.
+ */
+async function joinChunks(chunks: readonly Buffer[], length: number): Promise<Buffer> {
+  const owned = Buffer.allocUnsafeSlow(length);
+  let offset = 0;
+  let sinceYield = 0;
+  for (const chunk of chunks) {
+    offset += chunk.copy(owned, offset);
+    sinceYield += chunk.length;
+    if (sinceYield >= JOIN_SLICE) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  return owned;
+}
+
+/**
+ * Reads a body of unknown length, reserving memory as it arrives (and pausing while the budget is
+ * spent), giving up (and closing the connection) as soon as it passes the cap. Each chunk reserves
+ * twice its size: at the end the chunks and their copy into one buffer are both alive; after the
+ * copy the reservation shrinks to the body.
+ */
+async function readGrowing(body: Body, reservation: Reservation, options: OriginOptions, signal: AbortSignal, memory: MemoryWait): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let received = 0;
-  // undici yields Buffers; its stream type does not say so.
   for await (const chunk of body as AsyncIterable<Buffer>) {
     received += chunk.length;
     if (received > options.maxDownloadBytes) {
       abandon(body);
       throw tooLarge(options);
     }
+    const cost = 2 * chunk.length;
+    if (!reservation.tryGrow(cost)) await waitingForMemory(memory, reservation.grow(cost, signal));
     chunks.push(chunk);
   }
-  // Not Buffer.concat: small results would be slices of Node's shared pool, and transferring
-  // their ArrayBuffer to a worker would detach the pool for everyone.
-  const owned = Buffer.allocUnsafeSlow(received);
-  let offset = 0;
-  for (const chunk of chunks) offset += chunk.copy(owned, offset);
+  const owned = await joinChunks(chunks, received);
+  chunks.length = 0;
+  reservation.shrinkTo(received);
   return owned;
+}
+
+/** Reads a 200 body within the memory budget; the bytes stay reserved until the result's `release`. */
+async function readBody(
+  body: Body,
+  length: number | undefined,
+  options: OriginOptions,
+  signal: AbortSignal,
+  memory: MemoryWait,
+): Promise<{ data: Buffer; reservation: Reservation }> {
+  let reservation: Reservation;
+  try {
+    reservation = await waitingForMemory(memory, options.budget.reserve(length, signal));
+  } catch (error) {
+    abandon(body);
+    throw error;
+  }
+  try {
+    const data = length === undefined ? await readGrowing(body, reservation, options, signal, memory) : await readDeclared(body, length);
+    reservation.doneGrowing();
+    return { data, reservation };
+  } catch (error) {
+    reservation.release();
+    throw error;
+  }
 }
 
 /** `scheme://host[:port]` without userinfo: credentials in a URL are never sent anywhere. */
@@ -166,7 +264,7 @@ function send(
   });
 }
 
-async function download(url: string, options: OriginOptions, signal: AbortSignal): Promise<OriginResponse> {
+async function download(url: string, options: OriginOptions, signal: AbortSignal, memory: MemoryWait): Promise<OriginResponse> {
   const agent = guardedAgent({ allow: options.allowPrivateOrigins, connectTimeoutMs: options.connectTimeoutMs, self: options.self });
   let current = url;
   let referer: string | undefined;
@@ -187,8 +285,8 @@ async function download(url: string, options: OriginOptions, signal: AbortSignal
       throw tooLarge(options);
     }
     if (statusCode === 200) {
-      const data = await readCapped(body, options);
-      return { body: data, finalUrl: current, canonicalUrl, bytesReceived: data.length };
+      const { data, reservation } = await readBody(body, length, options, signal, memory);
+      return { body: data, finalUrl: current, canonicalUrl, bytesReceived: data.length, release: () => reservation.release() };
     }
 
     discard(body);
@@ -220,11 +318,16 @@ export async function fetchOrigin(url: string, options: OriginOptions, signal?: 
   };
   signal?.addEventListener('abort', forwardAbort, { once: true });
   const deadline = setTimeout(() => controller.abort(new ServiceError('ORIGIN_TIMEOUT')), options.fetchTimeoutMs);
+  const memory: MemoryWait = { waiting: false };
   try {
-    return await download(url, options, controller.signal);
+    return await download(url, options, controller.signal, memory);
   } catch (error) {
     if (controller.signal.aborted) {
       const reason: unknown = controller.signal.reason;
+      // The origin was ready; we had no memory for its body before the deadline: our overload.
+      if (memory.waiting && reason instanceof ServiceError && reason.code === 'ORIGIN_TIMEOUT') {
+        throw new ServiceError('OVERLOADED', undefined, { cause: new Error('no download memory before FETCH_TIMEOUT_MS') });
+      }
       throw reason;
     }
     throw transportFailure(error);

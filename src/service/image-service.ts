@@ -19,6 +19,8 @@ export interface OriginBody {
   readonly body: Buffer;
   readonly canonicalUrl: string;
   readonly bytesReceived: number;
+  /** Gives the body's memory back to the download budget; called once the body has been processed. */
+  readonly release?: () => void;
 }
 
 export type FetchOrigin = (url: string, signal: AbortSignal) => Promise<OriginBody>;
@@ -88,9 +90,10 @@ function ownedCopy(body: Buffer): Buffer {
 
 export class ImageService {
   private readonly variants = new SingleFlight<Produced>();
-  // Each waiter's body is transferred to a worker, which detaches it: all but one get a copy.
+  // Each waiter's body is transferred to a worker, which detaches it: all but one get a copy. The
+  // one with the original gives its memory back to the download budget; copies are not counted.
   private readonly sources = new SingleFlight<OriginBody>((origin, last) =>
-    last ? origin : { ...origin, body: ownedCopy(origin.body) },
+    last ? origin : { ...origin, body: ownedCopy(origin.body), release: undefined },
   );
   /** Counters for tests and metrics. */
   readonly counts = { fetches: 0, processed: 0, hits: 0, misses: 0 };
@@ -143,7 +146,12 @@ export class ImageService {
       return hostGate ? hostGate.gate.run(hostGate.hostOf(url), download, shared) : download();
     });
     const processStarted = performance.now();
-    const output = await this.deps.process(origin.body, plan, signal);
+    let output: PoolOutput;
+    try {
+      output = await this.deps.process(origin.body, plan, signal);
+    } finally {
+      origin.release?.();
+    }
     const processMs = performance.now() - processStarted;
     this.deps.timings?.observeProcessing(processMs / 1000);
     this.counts.processed += 1;

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { configWith, type Cidr } from '../../src/config.js';
 import { ServiceError, type ErrorCode } from '../../src/errors.js';
+import { ByteBudget } from '../../src/origin/byte-budget.js';
 import { fetchOrigin, originOptionsFrom, type OriginOptions } from '../../src/origin/fetch.js';
 import { closeOriginAgents, guardedConnector, type ResolveAll } from '../../src/origin/guarded-agent.js';
 
@@ -164,6 +165,7 @@ describe('fetchOrigin: success', () => {
       hostsDeny: ['bad.example'],
       via: '1.1 pixproxy',
       self: undefined,
+      budget: new ByteBudget(256 * 2 ** 20),
     });
   });
 });
