@@ -2,13 +2,14 @@
  * A global budget for origin bytes held in memory (DOWNLOAD_MEMORY_BYTES). Without it the limits
  * multiply: 32 downloads of up to 100 MiB each, then a copy of each, then the queue for a worker.
  *
- * A download whose Content-Length is known reserves it all before reading the body, and waits in
- * line (first come, first served) while it does not fit. A download of unknown length reserves as
- * its bytes arrive; when the budget is spent it stops reading until bytes are released. So that
- * growing downloads never wait for each other forever, the oldest one still growing may always
- * grow: memory stays under the budget plus one MAX_DOWNLOAD_BYTES, and some download always
- * progresses. Bytes stay reserved until the body is dropped (after processing, see `release`).
- * Waiting reads nothing from the socket, so undici and TCP push back on the origin.
+ * The fetcher reserves as bytes arrive (`reserve(undefined)`, then `tryGrow`/`grow` per chunk) and
+ * stops reading while the budget is spent. Reserving a declared Content-Length up front would let
+ * an origin that declares 100 MB and sends nothing pin the budget for everyone; `reserve(bytes)`
+ * does that admission (first come, first served) for callers that want it. So that growing
+ * downloads never wait for each other forever, the oldest one still growing may always grow:
+ * memory stays under the budget plus one MAX_DOWNLOAD_BYTES, and some download always progresses.
+ * Bytes stay reserved until the body is dropped (after processing, see `release`). Waiting reads
+ * nothing from the socket, so undici and TCP push back on the origin.
  */
 
 interface Waiter {

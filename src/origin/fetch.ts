@@ -120,11 +120,18 @@ async function waitingForMemory<T>(state: MemoryWait, wait: Promise<T>): Promise
   return result;
 }
 
+/** Holds `bytes` more of the budget, waiting (and reading nothing meanwhile) while it is spent. */
+async function hold(reservation: Reservation, bytes: number, signal: AbortSignal, memory: MemoryWait): Promise<void> {
+  if (!reservation.tryGrow(bytes)) await waitingForMemory(memory, reservation.grow(bytes, signal));
+}
+
 /**
- * Reads a body of declared length straight into one buffer of that size (its bytes are reserved
- * beforehand): no list of chunks and no second copy at the end.
+ * Reads a body of declared length straight into one buffer of that size: no list of chunks and no
+ * second copy at the end. The buffer's pages become resident only as they are written, so memory is
+ * reserved as bytes arrive, not by the declared length: an origin declaring 100 MB and sending
+ * nothing must not pin the budget for everyone.
  */
-async function readDeclared(body: Body, length: number): Promise<Buffer> {
+async function readDeclared(body: Body, length: number, reservation: Reservation, signal: AbortSignal, memory: MemoryWait): Promise<Buffer> {
   // Not Buffer.concat or a pooled buffer: transferring the ArrayBuffer of a slice of Node's shared
   // pool to a worker would detach the pool for everyone.
   const owned = Buffer.allocUnsafeSlow(length);
@@ -136,6 +143,7 @@ async function readDeclared(body: Body, length: number): Promise<Buffer> {
       abandon(body);
       throw new ServiceError('ORIGIN_STATUS', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH');
     }
+    await hold(reservation, chunk.length, signal, memory);
     offset += chunk.copy(owned, offset);
   }
   if (offset === length) return owned;
@@ -182,8 +190,7 @@ async function readGrowing(body: Body, reservation: Reservation, options: Origin
       abandon(body);
       throw tooLarge(options);
     }
-    const cost = 2 * chunk.length;
-    if (!reservation.tryGrow(cost)) await waitingForMemory(memory, reservation.grow(cost, signal));
+    await hold(reservation, 2 * chunk.length, signal, memory);
     chunks.push(chunk);
   }
   const owned = await joinChunks(chunks, received);
@@ -202,13 +209,15 @@ async function readBody(
 ): Promise<{ data: Buffer; reservation: Reservation }> {
   let reservation: Reservation;
   try {
-    reservation = await waitingForMemory(memory, options.budget.reserve(length, signal));
+    // Nothing up front: bytes are reserved as they arrive (waits only while the budget is overdrawn).
+    reservation = await waitingForMemory(memory, options.budget.reserve(undefined, signal));
   } catch (error) {
     abandon(body);
     throw error;
   }
   try {
-    const data = length === undefined ? await readGrowing(body, reservation, options, signal, memory) : await readDeclared(body, length);
+    const data =
+      length === undefined ? await readGrowing(body, reservation, options, signal, memory) : await readDeclared(body, length, reservation, signal, memory);
     reservation.doneGrowing();
     return { data, reservation };
   } catch (error) {

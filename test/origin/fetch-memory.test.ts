@@ -16,6 +16,11 @@ before(async () => {
   server = createServer((req, res) => {
     const body = Buffer.alloc(1000, 7);
     if (req.url === '/sized') res.writeHead(200, { 'Content-Length': body.length }).end(body);
+    else if (req.url === '/liar') {
+      // Declares 1000 bytes, sends 10, then nothing.
+      res.on('error', () => undefined);
+      res.writeHead(200, { 'Content-Length': body.length }).write(body.subarray(0, 10));
+    }
     else {
       res.writeHead(200);
       res.write(body.subarray(0, 500));
@@ -62,4 +67,20 @@ test('a download still waiting for memory at the deadline is refused as an overl
     assert.equal(budget.inUse, 0, path);
     assert.equal(budget.waiting, 0, path);
   }
+});
+
+test('a declared length is not reserved up front: an origin that declares much and sends little pins nothing', async () => {
+  const budget = new ByteBudget(1200);
+  const client = new AbortController();
+  const liar = fetchOrigin(`${base}/liar`, options(budget), client.signal);
+  liar.catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(budget.inUse, 10);
+  // Another body of the same declared size still fits beside it.
+  const honest = await fetchOrigin(`${base}/sized`, options(budget));
+  assert.equal(honest.body.length, 1000);
+  honest.release();
+  client.abort(new Error('done'));
+  await assert.rejects(liar, /done/);
+  assert.equal(budget.inUse, 0);
 });
