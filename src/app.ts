@@ -12,10 +12,11 @@ import { Metrics } from './metrics.js';
 import { createRateLimiter } from './ratelimit/create.js';
 import { loadUws } from './http/uws.js';
 import type { AccessLog, Logger } from './log.js';
-import { fetchOrigin, originOptionsFrom } from './origin/fetch.js';
+import { fetchOrigin, originHostKey, originOptionsFrom } from './origin/fetch.js';
 import { closeOriginAgents } from './origin/guarded-agent.js';
+import { OwnListeners } from './origin/self-address.js';
 import type { PipelineLimits } from './pipeline/types.js';
-import { Gate } from './service/gate.js';
+import { Gate, KeyedGate } from './service/gate.js';
 import { ImageService } from './service/image-service.js';
 import { ImageWorkerPool } from './workers/pool.js';
 // sharp must be loaded by the main thread before worker threads load it, so glibc keeps libvips
@@ -73,7 +74,9 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     (error: unknown) => log.error({ err: error }, 'worker pool failed to start'),
   );
 
-  const originOptions = originOptionsFrom(config);
+  // Filled in once the server listens: fetches to our own address are loops and are refused.
+  const self = new OwnListeners();
+  const originOptions = originOptionsFrom(config, self);
   const cache = config.cacheEnabled
     ? new ImageCache({
         dir: config.cacheDir,
@@ -91,6 +94,10 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     process: (input, plan, signal) => pool.process(input, plan, signal),
     fetchOrigin: (url, signal) => fetchOrigin(url, originOptions, signal),
     fetchGate: new Gate(config.fetchConcurrency, config.fetchConcurrency * 4),
+    hostGate: {
+      gate: new KeyedGate(config.fetchConcurrencyPerHost, config.fetchConcurrencyPerHost * 4),
+      hostOf: originHostKey,
+    },
   });
 
   const inFlight = new InFlight();
@@ -114,6 +121,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
         trustProxy: config.trustProxy,
         metricsToken: config.metricsToken,
         headLimits: { maxUrlBytes: config.maxUrlBytes, maxHeaderBytes: config.maxHeaderBytes },
+        viaPseudonym: config.viaPseudonym,
       },
       config.host,
       config.port,
@@ -123,6 +131,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     await pool.close();
     throw error;
   }
+  self.add({ host: config.host, port: server.port });
   log.info({ host: config.host, port: server.port, cacheDir: config.cacheEnabled ? config.cacheDir : null }, 'listening');
   if (config.signingKey !== undefined && config.metricsToken === undefined) {
     // Signing protects the image API only; say so where the operator looks.

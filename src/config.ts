@@ -61,6 +61,9 @@ export interface Config {
   readonly maxUrlBytes: number;
   readonly maxHeaderBytes: number;
   readonly jemalloc: string;
+  readonly viaPseudonym: string;
+  readonly fetchConcurrencyPerHost: number;
+  readonly downloadMemoryBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -129,6 +132,9 @@ const hostList: Parser<readonly string[]> = (raw) => {
   return bad === undefined ? Object.freeze(hosts) : { problem: `'${bad}' is not a host name or *.domain pattern` };
 };
 
+/** RFC 9110 token characters: what a Via pseudonym may be made of. */
+const PSEUDONYM = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
+
 const trustProxyHeaders = ['cf-connecting-ip', 'x-forwarded-for'] as const;
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -156,7 +162,7 @@ export const settings = [
   { env: 'MAX_REDIRECTS', key: 'maxRedirects', defaultText: '10', doc: 'Redirect responses followed before giving up.', parse: integer(0, 50) },
   { env: 'CONNECT_TIMEOUT_MS', key: 'connectTimeoutMs', defaultText: '5000', doc: 'Origin connect timeout.', parse: integer(1, 600_000) },
   { env: 'READ_TIMEOUT_MS', key: 'readTimeoutMs', defaultText: '15000', doc: 'Origin idle timeout: waiting for headers, and between body chunks.', parse: integer(1, 600_000) },
-  { env: 'FETCH_TIMEOUT_MS', key: 'fetchTimeoutMs', defaultText: '60000', doc: 'Whole origin download, redirects included.', parse: integer(1, 3_600_000) },
+  { env: 'FETCH_TIMEOUT_MS', key: 'fetchTimeoutMs', defaultText: '20000', doc: 'Whole origin download, redirects included.', parse: integer(1, 3_600_000) },
   { env: 'ORIGIN_USER_AGENT', key: 'userAgent', defaultText: 'Mozilla/5.0 (compatible; pixproxy/0.1; +https://github.com/pixproxy/pixproxy)', doc: 'User-Agent sent to origins.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
   { env: 'MAX_INPUT_PIXELS', key: 'maxInputPixels', defaultText: '71000000', doc: 'Largest input, width x height of all loaded frames.', parse: integer(1, 2 ** 40) },
   { env: 'MAX_OUTPUT_PIXELS', key: 'maxOutputPixels', defaultText: '71000000', doc: 'Largest output, checked before resizing.', parse: integer(1, 2 ** 40) },
@@ -181,6 +187,9 @@ export const settings = [
   { env: 'MAX_URL_BYTES', key: 'maxUrlBytes', defaultText: '8192', doc: 'Longest request target (path and query); longer ones get 414 and the connection is closed.', parse: integer(256, 262_144) },
   { env: 'MAX_HEADER_BYTES', key: 'maxHeaderBytes', defaultText: '16384', doc: 'Largest request header block (all lines, names and values); larger ones get 431 and the connection is closed. uWS\'s own hard limit (`UWS_HTTP_MAX_HEADERS_SIZE`, environment only) is set above MAX_URL_BYTES + MAX_HEADER_BYTES unless given.', parse: integer(1024, 1_048_576) },
   { env: 'JEMALLOC', key: 'jemalloc', defaultText: 'auto', doc: '`auto`: at start, when libjemalloc.so.2 is installed (Debian `libjemalloc2`, Alpine `jemalloc`) but not loaded, the service restarts itself with it in LD_PRELOAD, and warns when it is absent. `off` leaves the allocator alone; a path names the library.', parse: (raw) => { const v = raw.trim(); return v === 'auto' || v === 'off' || isAbsolute(v) ? v : { problem: 'must be auto, off or an absolute path' }; } },
+  { env: 'VIA_PSEUDONYM', key: 'viaPseudonym', defaultText: 'pixproxy', doc: 'Name sent to origins as `Via: 1.1 <name>`; an image request that arrives carrying it is a loop and gets `508`. Give every instance behind one address the same name; another pixproxy deployment you fetch from must use a different one.', parse: (raw) => (PSEUDONYM.test(raw.trim()) ? raw.trim() : { problem: 'must be 1 to 64 token characters (letters, digits, and !#$%&\'*+.^_`|~-)' }) },
+  { env: 'FETCH_CONCURRENCY_PER_HOST', key: 'fetchConcurrencyPerHost', defaultText: '8', doc: 'Origin downloads at once from one host name (IP literals in any spelling count as one); four times as many may wait, beyond that 503. Keeps one slow or hostile host from taking every `FETCH_CONCURRENCY` slot.', parse: integer(1, 10_000) },
+  { env: 'DOWNLOAD_MEMORY_BYTES', key: 'downloadMemoryBytes', defaultText: '268435456', doc: 'Origin bytes held in memory at once, from download until processed (256 MiB), reserved as they arrive; when spent, downloads pause (the oldest may finish), and one still waiting at `FETCH_TIMEOUT_MS` gets 503.', parse: integer(1, 2 ** 40) },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -195,7 +204,7 @@ const defaults: Config = {
   maxRedirects: 10,
   connectTimeoutMs: 5000,
   readTimeoutMs: 15_000,
-  fetchTimeoutMs: 60_000,
+  fetchTimeoutMs: 20_000,
   userAgent: 'Mozilla/5.0 (compatible; pixproxy/0.1; +https://github.com/pixproxy/pixproxy)',
   maxInputPixels: 71_000_000,
   maxOutputPixels: 71_000_000,
@@ -228,6 +237,9 @@ const defaults: Config = {
   maxUrlBytes: 8192,
   maxHeaderBytes: 16_384,
   jemalloc: 'auto',
+  viaPseudonym: 'pixproxy',
+  fetchConcurrencyPerHost: 8,
+  downloadMemoryBytes: 256 * 1024 ** 2,
 };
 
 function isProblem(value: unknown): value is { problem: string } {

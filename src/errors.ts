@@ -19,6 +19,9 @@ const catalog = {
   ORIGIN_413: { status: 404, message: 'Response status code: 413 Payload Too Large' },
   REDIRECT_SELF: { status: 404, message: 'Will not follow a redirection to itself' },
   REDIRECT_LIMIT: { status: 404, message: 'Will not follow more than {detail} redirects' },
+  // Not in the spec: a fetch that would come back to this service (our own address, or a request
+  // carrying our own Via token). 508 Loop Detected (RFC 5842) says exactly that.
+  LOOP_DETECTED: { status: 508, message: 'Loop detected: the origin URL leads back to this service' },
   TOO_LARGE: {
     status: 404,
     message: 'The image is too large to be downloaded. Max image size: {detail} bytes',

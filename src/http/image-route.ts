@@ -6,6 +6,7 @@
  */
 import type { HttpResponse } from '@btc-vision/uwebsockets.js';
 import { ServiceError, asServiceError, errorBody } from '../errors.js';
+import { carriesVia } from '../origin/via.js';
 import type { AccessEntry } from '../log.js';
 import type { Delivery } from '../plan/types.js';
 import { rateLimitHeaders } from '../ratelimit/headers.js';
@@ -51,8 +52,8 @@ function sendError(writer: ResponseWriter, error: ServiceError, fallback: string
 function fallbackFor(delivery: Delivery, error: ServiceError): string | undefined {
   if (delivery.fallback === undefined) return undefined;
   if (delivery.fallback !== 'origin') return delivery.fallback;
-  // Redirecting to the origin would loop for redirect errors (spec 3.9).
-  return error.code === 'REDIRECT_SELF' || error.code === 'REDIRECT_LIMIT' ? undefined : delivery.url;
+  // Redirecting to the origin would loop for redirect errors (spec 3.9), and for a loop through us.
+  return error.code === 'REDIRECT_SELF' || error.code === 'REDIRECT_LIMIT' || error.code === 'LOOP_DETECTED' ? undefined : delivery.url;
 }
 
 /** The bytes sent for an image: the image itself, or its data URI for `encoding=base64`. */
@@ -75,12 +76,16 @@ function servedDetails(request: ImageRequest, served: ServedImage): Partial<Acce
   };
 }
 
-async function serveAsync(writer: ResponseWriter, request: ImageRequest, head: boolean, record: RequestRecord, deps: ServerDeps): Promise<void> {
+async function serveAsync(writer: ResponseWriter, request: ImageRequest, head: boolean, record: RequestRecord, deps: ServerDeps, looped: boolean): Promise<void> {
   let decision: Decision | undefined;
   const { limiter } = deps;
   // Counted only once the cache has missed: hits are free (the public service's rule too).
-  const admit = limiter
+  const admit = limiter || looped
     ? async (): Promise<void> => {
+        // One of our own fetches came back: fetching again would nest one more level. A hit costs
+        // no fetch, so only a miss is refused.
+        if (looped) throw new ServiceError('LOOP_DETECTED');
+        if (!limiter) return;
         decision = await limiter.consume(rateLimitKey(record.ip));
         if (!decision.allowed) {
           deps.metrics.rateLimitBlocked();
@@ -98,7 +103,7 @@ async function serveAsync(writer: ResponseWriter, request: ImageRequest, head: b
     deps.observer.finish(record, 'image', 200, head ? 0 : body.byteLength, servedDetails(request, served));
   } catch (thrown) {
     const error = asServiceError(thrown);
-    if (error.status >= 500 && error.code !== 'OVERLOADED') deps.log.error({ err: thrown, url: request.delivery.url }, 'request failed');
+    if (error.status >= 500 && error.code !== 'OVERLOADED' && error.code !== 'LOOP_DETECTED') deps.log.error({ err: thrown, url: request.delivery.url }, 'request failed');
     if (writer.gone) return;
     const [status, bytes] = sendError(writer, error, fallbackFor(request.delivery, error), head, [...request.vary, ...limitHeaders()]);
     deps.observer.finish(record, 'image', status, head ? 0 : bytes, { key: request.key, url: request.delivery.url, error: error.code });
@@ -145,7 +150,7 @@ export function handleImageRequest(res: HttpResponse, facts: RequestFacts, recor
     }
     case 'request':
       deps.inFlight
-        .track(serveAsync(writer, request, head, record, deps))
+        .track(serveAsync(writer, request, head, record, deps, carriesVia(facts.via, deps.viaPseudonym)))
         .catch((error: unknown) => deps.log.error({ err: error }, 'unhandled error in image route'));
   }
 }

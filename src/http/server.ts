@@ -48,6 +48,8 @@ export interface ServerDeps {
   /** Undefined leaves /metrics public. */
   readonly metricsToken: string | undefined;
   readonly headLimits: HeadLimits;
+  /** VIA_PSEUDONYM: an image request whose Via names it is one of our own fetches come back. */
+  readonly viaPseudonym: string;
 }
 
 export interface RunningServer {
@@ -79,6 +81,8 @@ export interface RequestFacts {
   /** The Accept header, for `output=auto`. */
   readonly accept: string;
   readonly authorization: string;
+  /** The Via header, to recognise our own fetches coming back (loops). */
+  readonly via: string;
 }
 
 const noStore: Headers = [['Cache-Control', 'no-store, must-revalidate']];
@@ -147,6 +151,7 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     query: req.getQuery() ?? '',
     accept: req.getHeader('accept'),
     authorization: req.getHeader('authorization'),
+    via: req.getHeader('via'),
   };
   const inspected = inspectHead(req, facts.path.length + (facts.query === '' ? 0 : facts.query.length + 1), deps.headLimits, deps.trustProxy);
   const socketIp = Buffer.from(res.getRemoteAddressAsText()).toString();

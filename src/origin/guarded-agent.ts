@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import { ServiceError } from '../errors.js';
 import { isForbiddenAddress, type AllowList } from './address-policy.js';
+import type { OwnListeners } from './self-address.js';
 
 /** Resolves a host name to all its addresses, in the resolver's order. */
 export type ResolveAll = (hostname: string) => Promise<readonly string[]>;
@@ -17,6 +18,8 @@ export type ResolveAll = (hostname: string) => Promise<readonly string[]>;
 export interface GuardOptions {
   readonly allow: AllowList;
   readonly connectTimeoutMs: number;
+  /** This service's own listening addresses: a connection there would be a loop (LOOP_DETECTED). */
+  readonly self?: OwnListeners | undefined;
 }
 
 /** Spec 1.4 "Failover": connection errors and timeouts move on to the next address, 3 tries at most. */
@@ -40,13 +43,23 @@ function isRetryable(error: Error): boolean {
   return 'code' in error && typeof error.code === 'string' && RETRYABLE_CONNECT_ERRORS.has(error.code);
 }
 
-/** The addresses we may connect to; IP_BLOCKED when the host has addresses but none allowed. */
-async function allowedAddresses(hostname: string, allow: AllowList, resolve: ResolveAll): Promise<readonly string[]> {
+function portOf(target: { readonly port: string; readonly protocol: string }): number {
+  return target.port === '' ? (target.protocol === 'https:' ? 443 : 80) : Number(target.port);
+}
+
+/**
+ * The addresses we may connect to: IP_BLOCKED when the host has addresses but none allowed,
+ * LOOP_DETECTED when every allowed one is this service itself.
+ */
+async function allowedAddresses(hostname: string, port: number, options: GuardOptions, resolve: ResolveAll): Promise<readonly string[]> {
   const candidates = isIP(hostname) ? [hostname] : await resolve(hostname);
   if (candidates.length === 0) throw new ServiceError('ORIGIN_UNRESOLVABLE');
-  const allowed = candidates.filter((address) => !isForbiddenAddress(address, allow));
+  const allowed = candidates.filter((address) => !isForbiddenAddress(address, options.allow));
   if (allowed.length === 0) throw new ServiceError('IP_BLOCKED');
-  return allowed;
+  const { self } = options;
+  const elsewhere = self === undefined ? allowed : allowed.filter((address) => !self.reaches(address, port));
+  if (elsewhere.length === 0) throw new ServiceError('LOOP_DETECTED', undefined, { cause: new Error(`${hostname}:${port} is this service`) });
+  return elsewhere;
 }
 
 /**
@@ -74,15 +87,15 @@ export function guardedConnector(options: GuardOptions, resolve: ResolveAll = sy
         fail(error);
       }
     };
-    allowedAddresses(target.hostname, options.allow, resolve).then((addresses) => attempt(addresses, 0), fail);
+    allowedAddresses(target.hostname, portOf(target), options, resolve).then((addresses) => attempt(addresses, 0), fail);
   };
 }
 
-/** One Agent (connection pool) per policy and connect timeout, shared by every fetch using them. */
+/** One Agent (connection pool) per policy, connect timeout and service, shared by every fetch using them. */
 const agents = new Map<string, Agent>();
 
 export function guardedAgent(options: GuardOptions): Agent {
-  const key = JSON.stringify([options.allow, options.connectTimeoutMs]);
+  const key = JSON.stringify([options.allow, options.connectTimeoutMs, options.self?.id]);
   let agent = agents.get(key);
   if (agent === undefined) {
     agent = new Agent({ connect: guardedConnector(options) });

@@ -58,3 +58,14 @@ export function isHostAllowed(host: string, allow: readonly string[], deny: read
   if (deny.some((pattern) => matches(parsed, pattern))) return false;
   return allow.length === 0 || allow.some((pattern) => matches(parsed, pattern));
 }
+
+/**
+ * The name under which downloads from `host` are counted (FETCH_CONCURRENCY_PER_HOST): lowercased,
+ * without port, userinfo or trailing dot, and an IP literal in its canonical spelling so that
+ * `2130706433` and `127.0.0.1` share one count. Names are not resolved: `localhost` and
+ * `127.0.0.1` are two hosts, as are two names of one server.
+ */
+export function hostKey(host: string): string {
+  const parsed = hostOf(host);
+  return parsed.ip ?? parsed.name;
+}

@@ -58,3 +58,40 @@ export class Gate {
     return this.waiting.length;
   }
 }
+
+/**
+ * One Gate per key (the origin host), created on demand and dropped once idle, so one key cannot
+ * take every slot of a shared gate behind it: `run` is meant to wrap the shared gate's `run`, so a
+ * task waiting for its key's slot holds nothing else.
+ */
+export class KeyedGate {
+  private readonly gates = new Map<string, Gate>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly maxWaiting: number,
+  ) {}
+
+  async run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    let gate = this.gates.get(key);
+    if (gate === undefined) {
+      gate = new Gate(this.limit, this.maxWaiting);
+      this.gates.set(key, gate);
+    }
+    try {
+      return await gate.run(task, signal);
+    } finally {
+      if (gate.running === 0 && gate.queued === 0) this.gates.delete(key);
+    }
+  }
+
+  /** Tasks running for `key`. */
+  running(key: string): number {
+    return this.gates.get(key)?.running ?? 0;
+  }
+
+  /** Keys with work running or waiting. */
+  get size(): number {
+    return this.gates.size;
+  }
+}

@@ -12,13 +12,15 @@ import type { CachedMeta } from '../cache/store.js';
 import { sourceKey } from '../plan/key.js';
 import type { Plan } from '../plan/types.js';
 import type { PoolOutput } from '../workers/pool.js';
-import type { Gate } from './gate.js';
+import type { Gate, KeyedGate } from './gate.js';
 import { SingleFlight } from './single-flight.js';
 
 export interface OriginBody {
   readonly body: Buffer;
   readonly canonicalUrl: string;
   readonly bytesReceived: number;
+  /** Gives the body's memory back to the download budget; called once the body has been processed. */
+  readonly release?: () => void;
 }
 
 export type FetchOrigin = (url: string, signal: AbortSignal) => Promise<OriginBody>;
@@ -37,6 +39,11 @@ export interface ImageServiceDeps {
   readonly fetchOrigin: FetchOrigin;
   /** Bounds concurrent origin downloads. */
   readonly fetchGate: Gate;
+  /**
+   * Bounds concurrent downloads per origin host, keyed by `hostOf(url)`; a download waits for its
+   * host's slot before it takes one of `fetchGate`'s, so one slow host cannot hold them all.
+   */
+  readonly hostGate?: { readonly gate: KeyedGate; readonly hostOf: (url: string) => string };
   readonly timings?: ServiceTimings;
 }
 
@@ -83,9 +90,10 @@ function ownedCopy(body: Buffer): Buffer {
 
 export class ImageService {
   private readonly variants = new SingleFlight<Produced>();
-  // Each waiter's body is transferred to a worker, which detaches it: all but one get a copy.
+  // Each waiter's body is transferred to a worker, which detaches it: all but one get a copy. The
+  // one with the original gives its memory back to the download budget; copies are not counted.
   private readonly sources = new SingleFlight<OriginBody>((origin, last) =>
-    last ? origin : { ...origin, body: ownedCopy(origin.body) },
+    last ? origin : { ...origin, body: ownedCopy(origin.body), release: undefined },
   );
   /** Counters for tests and metrics. */
   readonly counts = { fetches: 0, processed: 0, hits: 0, misses: 0 };
@@ -125,17 +133,25 @@ export class ImageService {
 
   private async produce(url: string, plan: Plan, signal: AbortSignal): Promise<Produced> {
     const fetchStarted = performance.now();
-    const origin = await this.sources.run(url, signal, (shared) =>
-      this.deps.fetchGate.run(async () => {
-        this.counts.fetches += 1;
-        const started = performance.now();
-        const body = await this.deps.fetchOrigin(url, shared);
-        this.deps.timings?.observeOriginFetch((performance.now() - started) / 1000);
-        return body;
-      }, shared),
-    );
+    const origin = await this.sources.run(url, signal, (shared) => {
+      const download = (): Promise<OriginBody> =>
+        this.deps.fetchGate.run(async () => {
+          this.counts.fetches += 1;
+          const started = performance.now();
+          const body = await this.deps.fetchOrigin(url, shared);
+          this.deps.timings?.observeOriginFetch((performance.now() - started) / 1000);
+          return body;
+        }, shared);
+      const { hostGate } = this.deps;
+      return hostGate ? hostGate.gate.run(hostGate.hostOf(url), download, shared) : download();
+    });
     const processStarted = performance.now();
-    const output = await this.deps.process(origin.body, plan, signal);
+    let output: PoolOutput;
+    try {
+      output = await this.deps.process(origin.body, plan, signal);
+    } finally {
+      origin.release?.();
+    }
     const processMs = performance.now() - processStarted;
     this.deps.timings?.observeProcessing(processMs / 1000);
     this.counts.processed += 1;

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { configWith, type Cidr } from '../../src/config.js';
 import { ServiceError, type ErrorCode } from '../../src/errors.js';
+import { ByteBudget } from '../../src/origin/byte-budget.js';
 import { fetchOrigin, originOptionsFrom, type OriginOptions } from '../../src/origin/fetch.js';
 import { closeOriginAgents, guardedConnector, type ResolveAll } from '../../src/origin/guarded-agent.js';
 
@@ -133,14 +134,15 @@ describe('fetchOrigin: success', () => {
     });
   });
 
-  test('sends only Host, Connection and User-Agent, and the path verbatim', async () => {
+  test('sends only Host, Connection, User-Agent and Via, and the path verbatim', async () => {
     await withOrigin((_req, res) => res.end('x'), async (origin) => {
       await fetchOrigin(`${origin.base}/a%2Fb/../c%20d?q=1&r=%3F`, options({ userAgent: 'TestAgent/1.0 (+probe)' }));
       const [seen] = origin.seen;
       assert.ok(seen);
       assert.equal(seen.url, '/a%2Fb/../c%20d?q=1&r=%3F');
-      assert.deepEqual([...seen.headerNames].sort(), ['connection', 'host', 'user-agent']);
+      assert.deepEqual([...seen.headerNames].sort(), ['connection', 'host', 'user-agent', 'via']);
       assert.equal(seen.headers['user-agent'], 'TestAgent/1.0 (+probe)');
+      assert.equal(seen.headers.via, '1.1 pixproxy');
       assert.equal(seen.headers.connection, 'keep-alive');
       assert.equal(seen.headers.host, `127.0.0.1:${origin.port}`);
       assert.equal(seen.headers.cookie, undefined);
@@ -157,10 +159,13 @@ describe('fetchOrigin: success', () => {
       maxRedirects: 4,
       connectTimeoutMs: 5000,
       readTimeoutMs: 15_000,
-      fetchTimeoutMs: 60_000,
+      fetchTimeoutMs: 20_000,
       userAgent: 'UA',
       hostsAllow: [],
       hostsDeny: ['bad.example'],
+      via: '1.1 pixproxy',
+      self: undefined,
+      budget: new ByteBudget(256 * 2 ** 20),
     });
   });
 });
@@ -217,7 +222,7 @@ describe('fetchOrigin: redirects', () => {
         ['/r3', `${origin.base}/r2`],
         ['/final', `${origin.base}/r3`],
       ]);
-      assert.deepEqual([...(origin.seen[1]?.headerNames ?? [])].sort(), ['connection', 'host', 'referer', 'user-agent']);
+      assert.deepEqual([...(origin.seen[1]?.headerNames ?? [])].sort(), ['connection', 'host', 'referer', 'user-agent', 'via']);
     });
   });
 
@@ -279,7 +284,7 @@ describe('fetchOrigin: redirects', () => {
     });
   });
 
-  test('the 10th redirect response fails; 9 redirects are followed', async () => {
+  test('MAX_REDIRECTS redirects are followed; the next redirect response fails', async () => {
     // /hop/<n>/<end> redirects to /hop/<n+1>/<end> until n reaches end.
     const handler: Handler = (req, res) => {
       const [, n = 0, end = 0] = (req.url ?? '').split('/').slice(1).map(Number);
@@ -287,15 +292,18 @@ describe('fetchOrigin: redirects', () => {
       else res.end('arrived');
     };
     await withOrigin(handler, async (origin) => {
-      const nine = await fetchOrigin(`${origin.base}/hop/0/9`, options());
-      assert.equal(nine.finalUrl, `${origin.base}/hop/9/9`);
-      assert.equal(origin.seen.length, 10);
+      const ten = await fetchOrigin(`${origin.base}/hop/0/10`, options());
+      assert.equal(ten.finalUrl, `${origin.base}/hop/10/10`);
+      assert.equal(origin.seen.length, 11);
 
       origin.seen.length = 0;
-      await assertFails(fetchOrigin(`${origin.base}/hop/0/10`, options()), 'REDIRECT_LIMIT', 'Will not follow more than 10 redirects');
-      assert.equal(origin.seen.length, 10);
+      await assertFails(fetchOrigin(`${origin.base}/hop/0/11`, options()), 'REDIRECT_LIMIT', 'Will not follow more than 10 redirects');
+      assert.equal(origin.seen.length, 11);
 
+      origin.seen.length = 0;
       await assertFails(fetchOrigin(`${origin.base}/hop/0/5`, options({ maxRedirects: 2 })), 'REDIRECT_LIMIT', 'Will not follow more than 2 redirects');
+      assert.equal(origin.seen.length, 3);
+      await assertFails(fetchOrigin(`${origin.base}/hop/0/1`, options({ maxRedirects: 0 })), 'REDIRECT_LIMIT', 'Will not follow more than 0 redirects');
     });
   });
 
