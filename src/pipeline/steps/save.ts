@@ -12,6 +12,7 @@ import { run, spaceOf, type PipelineImage } from '../image.js';
 import { jsonDescription } from '../json.js';
 import { chooseOutput, saverDisabled, type SaveFormat } from '../output-format.js';
 import type { PipelineOutput } from '../types.js';
+import { uprightTag } from '../upright-tag.js';
 
 type Saver = Encoder | 'json' | 'blurhash';
 
@@ -44,8 +45,8 @@ function keepsSourceProfile(image: PipelineImage): boolean {
  * once a step computed pixels in memory (those are sRGB already); those outputs are sRGB without a
  * profile, as without `icc`.
  */
-function withProfile(pipeline: Sharp, image: PipelineImage, plan: Plan): Sharp {
-  return plan.icc === true && keepsSourceProfile(image) ? pipeline.keepIccProfile() : pipeline;
+function withProfile(pipeline: Sharp, image: PipelineImage, plan: Plan, encoder: Encoder): Sharp {
+  return plan.icc === true && encoder.keepsProfile && keepsSourceProfile(image) ? pipeline.keepIccProfile() : pipeline;
 }
 
 async function blurhash(image: PipelineImage): Promise<Buffer> {
@@ -67,6 +68,6 @@ export async function save(image: PipelineImage, plan: Plan): Promise<PipelineOu
     return { ...facts, data: await blurhash(image), contentType: 'text/plain; charset=utf-8', extension: undefined };
   }
   const animation: Animation | undefined = image.pages > 1 ? animationOf(image, plan) : undefined;
-  const data = await run(image, (pipeline) => saver.encode(withProfile(pipeline, image, plan), plan, animation).toBuffer());
+  const data = await run(image, (pipeline) => saver.encode(withProfile(uprightTag(pipeline), image, plan, saver), plan, animation));
   return { ...facts, data, contentType: saver.contentType, extension: saver.extension };
 }
