@@ -59,7 +59,7 @@ async function blurhash(image: PipelineImage): Promise<Buffer> {
 export async function save(image: PipelineImage, plan: Plan): Promise<PipelineOutput> {
   const format = chooseOutput(plan.output, image.input.type, image.hasAlpha);
   const saver = saverFor(format, image.job.limits.enabledOutputs);
-  const facts = { width: image.width, height: image.pageHeight * image.pages, inputType: image.input.type };
+  const facts = { width: image.width, height: image.pageHeight * image.pages, frames: image.pages, inputType: image.input.type };
 
   if (saver === 'json') {
     return { ...facts, data: Buffer.from(jsonDescription(image, plan)), contentType: 'application/json', extension: undefined };
