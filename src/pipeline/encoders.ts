@@ -18,8 +18,8 @@ export interface Encoder {
   /** For Content-Disposition. */
   readonly extension: ImageFormat;
   readonly contentType: string;
-  /** `animation` is given only for strips of several frames. */
-  encode(pipeline: Sharp, plan: Plan, animation: Animation | undefined): Promise<Buffer>;
+  /** `animation` is given only for strips of several frames; `alpha`: the pixels have an alpha band. */
+  encode(pipeline: Sharp, plan: Plan, animation: Animation | undefined, alpha: boolean): Promise<Buffer>;
   /** Whether `icc` can keep the source's profile in this format. */
   readonly keepsProfile: boolean;
 }
@@ -28,9 +28,14 @@ export interface Encoder {
 function sharpSaver(
   extension: ImageFormat,
   contentType: string,
-  saver: (pipeline: Sharp, plan: Plan, animation: Animation | undefined) => Sharp,
+  saver: (pipeline: Sharp, plan: Plan, animation: Animation | undefined, alpha: boolean) => Sharp,
 ): Encoder {
-  return { extension, contentType, keepsProfile: true, encode: (pipeline, plan, animation) => saver(pipeline, plan, animation).toBuffer() };
+  return {
+    extension,
+    contentType,
+    keepsProfile: true,
+    encode: (pipeline, plan, animation, alpha) => saver(pipeline, plan, animation, alpha).toBuffer(),
+  };
 }
 
 /** Quality default for jpg, webp, avif and tiff (spec 7); avif differs from sharp's 50. */
@@ -103,9 +108,11 @@ const encoders: Readonly<Record<ImageFormat, Encoder>> = {
     return pipeline.avif({ quality, effort: 4, chromaSubsampling: chromaFor(quality) });
   }),
   // A strip of frames becomes a multi-page TIFF. `ll` (DOCS) asks for a lossless codec instead
-  // of JPEG: deflate with the horizontal predictor, the usual choice for photographs.
-  tiff: sharpSaver('tiff', 'image/tiff', (pipeline, plan) =>
-    plan.ll === true
+  // of JPEG: deflate with the horizontal predictor, the usual choice for photographs. JPEG-in-TIFF
+  // has no alpha band (libvips drops it, and the transparent pixels turn black), so images with
+  // alpha get deflate too: TIFF can keep transparency, so it must.
+  tiff: sharpSaver('tiff', 'image/tiff', (pipeline, plan, _animation, alpha) =>
+    plan.ll === true || alpha
       ? pipeline.tiff({ compression: 'deflate', predictor: 'horizontal' })
       : pipeline.tiff({ quality: plan.q ?? DEFAULT_QUALITY, compression: 'jpeg' }),
   ),

@@ -5,6 +5,8 @@
  * the PNG chunks and the ISOBMFF box walk that other format checks need.
  */
 
+import { inflateSync } from 'node:zlib';
+
 export type Sniffed = 'jpg' | 'png' | 'webp' | 'avif' | 'gif' | 'tiff' | 'jxl' | 'unknown';
 
 export function sniff(bytes: Buffer): Sniffed {
@@ -147,4 +149,65 @@ function heifOrientation(file: Buffer): number {
 /** Whether an ISOBMFF file has any box that makes a viewer turn or mirror it. */
 export function hasHeifTransforms(file: Buffer): boolean {
   return isobmffBoxes(file).some((box) => box.type === 'irot' || box.type === 'imir');
+}
+
+/** The ICC profile a viewer would use, read from the container; undefined when there is none. */
+export function iccOf(bytes: Buffer): Buffer | undefined {
+  switch (sniff(bytes)) {
+    case 'jpg': {
+      const parts: Buffer[] = [];
+      for (let at = 2; at + 4 <= bytes.length; ) {
+        const marker = bytes[at + 1] ?? 0;
+        if (bytes[at] !== 0xff || marker === 0xda || marker === 0xd9) break;
+        const length = bytes.readUInt16BE(at + 2);
+        if (marker === 0xe2 && bytes.toString('latin1', at + 4, at + 16) === 'ICC_PROFILE\0') {
+          parts[(bytes[at + 16] ?? 1) - 1] = bytes.subarray(at + 18, at + 2 + length);
+        }
+        at += 2 + length;
+      }
+      return parts.length === 0 ? undefined : Buffer.concat(parts);
+    }
+    case 'png': {
+      const chunk = pngChunks(bytes).find((c) => c.type === 'iCCP')?.data;
+      if (chunk === undefined) return undefined;
+      const name = chunk.indexOf(0);
+      return inflateSync(chunk.subarray(name + 2));
+    }
+    case 'webp':
+      return webpChunks(bytes).find((c) => c.type === 'ICCP')?.data;
+    case 'avif': {
+      const colr = isobmffBoxes(bytes).find((box) => box.type === 'colr' && ['prof', 'rICC'].includes(box.data.toString('latin1', 0, 4)));
+      return colr?.data.subarray(4);
+    }
+    case 'tiff':
+      return tiffBlob(bytes, 34675);
+    default:
+      return undefined;
+  }
+}
+
+/** An UNDEFINED/BYTE array tag of the first IFD (the ICC profile is tag 34675). */
+function tiffBlob(tiff: Buffer, tag: number): Buffer | undefined {
+  const little = tiff.toString('latin1', 0, 2) === 'II';
+  const u16 = (at: number): number => (little ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const u32 = (at: number): number => (little ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
+  const ifd = u32(4);
+  for (let i = 0; i < u16(ifd); i++) {
+    const entry = ifd + 2 + i * 12;
+    if (u16(entry) !== tag) continue;
+    const count = u32(entry + 4);
+    const at = count <= 4 ? entry + 8 : u32(entry + 8);
+    return tiff.subarray(at, at + count);
+  }
+  return undefined;
+}
+
+/** Pages (IFDs) of a classic TIFF. */
+export function tiffPages(tiff: Buffer): number {
+  const little = tiff.toString('latin1', 0, 2) === 'II';
+  const u16 = (at: number): number => (little ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const u32 = (at: number): number => (little ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
+  let pages = 0;
+  for (let ifd = u32(4); ifd !== 0 && pages < 10_000; pages++) ifd = u32(ifd + 2 + u16(ifd) * 12);
+  return pages;
 }

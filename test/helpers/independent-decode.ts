@@ -222,7 +222,7 @@ export interface Animation {
   readonly frames: number;
   /** Milliseconds per frame. */
   readonly delays: readonly number[];
-  /** 0 = forever; undefined = no loop extension (play once). */
+  /** Plays, as sharp's `loop`: 0 = forever. */
   readonly loop: number | undefined;
 }
 
@@ -239,8 +239,10 @@ export function animationOf(bytes: Buffer, format: 'gif' | 'webp'): Animation {
       const info = run('gifsicle', ['--info', input]).toString();
       const frames = Number(/(\d+) images?/.exec(info)?.[1] ?? '1');
       const delays = [...info.matchAll(/delay ([\d.]+)s/g)].map((m) => Math.round(Number(m[1]) * 1000));
+      // The NETSCAPE count is the repeats after the first play: sharp's `loop` N (plays) is count
+      // N - 1, and no extension at all means one play.
       const loopMatch = /loop (forever|count (\d+))/.exec(info);
-      const loop = loopMatch === null ? undefined : loopMatch[1] === 'forever' ? 0 : Number(loopMatch[2]);
+      const loop = loopMatch === null ? 1 : loopMatch[1] === 'forever' ? 0 : Number(loopMatch[2]) + 1;
       return { frames, delays, loop };
     }
     const info = run('webpmux', ['-info', input]).toString();

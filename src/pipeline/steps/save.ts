@@ -68,6 +68,6 @@ export async function save(image: PipelineImage, plan: Plan): Promise<PipelineOu
     return { ...facts, data: await blurhash(image), contentType: 'text/plain; charset=utf-8', extension: undefined };
   }
   const animation: Animation | undefined = image.pages > 1 ? animationOf(image, plan) : undefined;
-  const data = await run(image, (pipeline) => saver.encode(withProfile(uprightTag(pipeline), image, plan, saver), plan, animation));
+  const data = await run(image, (pipeline) => saver.encode(withProfile(uprightTag(pipeline), image, plan, saver), plan, animation, image.hasAlpha));
   return { ...facts, data, contentType: saver.contentType, extension: saver.extension };
 }
