@@ -42,7 +42,7 @@ export function pipelineLimits(config: Config): PipelineLimits {
     maxOutputPixels: config.maxOutputPixels,
     maxPages: config.maxPages,
     timeoutSeconds: config.processTimeoutS,
-    enabledOutputs: ['jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'json'],
+    enabledOutputs: ['jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'json', 'jxl'],
   };
 }
 

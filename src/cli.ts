@@ -55,8 +55,10 @@ Runs one image through the service's pipeline and writes the result.
   <output>   the file to write, or - for standard output; output=json and
              output=blurhash write their text
 
-Prints "<format> <width>x<height> <bytes> bytes -> <output>" on success. On
-failure prints the service's JSON error and exits 1 (2 for bad usage).
+Prints "<format> <width>x<height> <bytes> bytes -> <output>" on success; for
+an animation "<format> <width>x<height> <n> frames <bytes> bytes -> <output>",
+with the size of one frame. On failure prints the service's JSON error and
+exits 1 (2 for bad usage).
 
 Options:
   -c, --config <file>   settings file, as for serve
@@ -156,7 +158,11 @@ async function processCommand(args: readonly string[]): Promise<void> {
   const plan = parsePlan(query.startsWith('?') ? query.slice(1) : query);
   const source = await readInput(input, config);
   const output = await runPipeline(source, plan, pipelineLimits(config));
-  const summary = `${formatName(output, plan)} ${output.width}x${output.height} ${output.data.length} bytes -> ${outputPath}\n`;
+  // An animation is described by its frame size and count, as viewers show it, not as the strip.
+  const size = output.frames > 1
+    ? `${output.width}x${output.height / output.frames} ${output.frames} frames`
+    : `${output.width}x${output.height}`;
+  const summary = `${formatName(output, plan)} ${size} ${output.data.length} bytes -> ${outputPath}\n`;
   if (outputPath === '-') {
     process.stdout.write(output.data);
     process.stderr.write(summary);

@@ -13,6 +13,7 @@ import { contrast } from './steps/contrast.js';
 import { crop } from './steps/crop.js';
 import { embed } from './steps/embed.js';
 import { filter } from './steps/filter.js';
+import { fullDecode } from './steps/full-decode.js';
 import { gamma } from './steps/gamma.js';
 import { load } from './steps/load.js';
 import { mask } from './steps/mask.js';
@@ -41,6 +42,7 @@ function only(applies: (plan: Plan) => boolean, step: Step): Step {
  * resize (spec 2, step 4).
  */
 const steps: readonly Step[] = [
+  fullDecode, // 4a: no shrink-on-load with `gam`; queued first so it stays in the one pass
   autoOrient, // 2a, 3.6: upright before anything measures the image
   trim, // 3
   only(precrop, orientation), // 4c, precrop order

@@ -10,7 +10,8 @@ import type { InputType } from './types.js';
 export type SaveFormat = ImageFormat | 'json' | 'blurhash';
 
 /** The order of the "Supported savers" list in the error message (spec 5). */
-const SAVER_ORDER = ['jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'json'] as const;
+/** jxl, not in the reference's list, comes last. */
+const SAVER_ORDER = ['jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'json', 'jxl'] as const;
 
 /**
  * Spec 4.3: an explicit `output` wins; otherwise the input's format, except that JPEG with alpha

@@ -28,6 +28,9 @@ export interface PipelineOutput {
   /** File extension for Content-Disposition, or undefined for non-image outputs. */
   readonly extension: ImageFormat | undefined;
   readonly width: number;
+  /** The whole strip: `frames` frames of `height / frames` rows each. */
   readonly height: number;
+  /** Frames in the output: 1 for a still image, several for an animation (`n`). */
+  readonly frames: number;
   readonly inputType: InputType;
 }

@@ -74,8 +74,9 @@ export function canonicalise(input: Plan): Plan {
   }
   if (!outputMayBe(p.output, ['jpg', 'png', 'gif'])) delete p.il;
   if (!outputMayBe(p.output, ['webp', 'tiff', 'jxl'])) delete p.ll;
-  // Loop count and frame delays only exist for several frames saved as an animation.
-  if (p.n === undefined || !outputMayBe(p.output, ['gif', 'webp'])) {
+  // Loop count and frame delays only exist for several frames saved as an animation, or
+  // described as one: `output=json` reports them (spec 3.10: set before the image is described).
+  if (p.n === undefined || !outputMayBe(p.output, ['gif', 'webp', 'json'])) {
     delete p.loop;
     delete p.delay;
   }

@@ -32,9 +32,7 @@ function typeOf(spec: ParameterSpec): string {
 }
 
 /** Features this build cannot provide, and why: the only exceptions to "supported". */
-export const UNSUPPORTED_VALUES: Readonly<Record<string, string>> = {
-  output: '`jxl` is refused with the spec\'s JSON error: the bundled libvips has no JPEG XL encoder.',
-};
+export const UNSUPPORTED_VALUES: Readonly<Record<string, string>> = {};
 
 export function parameterRows(): ParameterRow[] {
   const rows: ParameterRow[] = [];

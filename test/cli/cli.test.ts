@@ -65,6 +65,14 @@ after(async () => {
 });
 
 describe('pixproxy process', () => {
+  test('an animation is summarised by its frame size and count, not by the stacked strip', async () => {
+    const out = join(dir, 'banana.webp');
+    const result = await run(['process', fixturePath('dancing_banana2.lossless.webp'), 'n=-1&w=80', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const size = (await stat(out)).size;
+    assert.equal(result.stdout, `webp 80x85 8 frames ${size} bytes -> ${out}\n`);
+  });
+
   test('resizes a JPEG to a 120 px wide WebP', async () => {
     const out = join(dir, 'small.webp');
     const result = await run(['process', JPEG, 'w=120&output=webp', out]);

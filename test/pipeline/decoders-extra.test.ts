@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Plan } from '../../src/plan/types.js';
 import { assertFails, assertImage, assertSimilar, fixture, LIMITS, pixelAt, render, px } from './support.js';
-import { bmp, pdfWithBlueLeftHalf, radiance, rleScanline, svgWithBlueLeftHalf } from './synthetic.js';
+import { bmp, bmp16, pdfWithBlueLeftHalf, rle8Bmp, radiance, rleScanline, svgWithBlueLeftHalf } from './synthetic.js';
 
 async function json(input: string | Buffer, plan: Plan): Promise<Record<string, unknown>> {
   const output = await render(input, { ...plan, output: 'json' });
@@ -232,8 +232,21 @@ describe('BMP (type magick)', () => {
     assert.deepEqual(await pixelAt(output, 0, 1), WHITE);
   });
 
-  test('run-length compression is not readable', async () => {
-    await assertFails(render(bmp({ width: 2, height: 1, depth: 8, compression: 1, palette: [[0, 0, 0]], rows: [[0, 0]] }), {}), 'NOT_READABLE');
+  test('RLE8: runs, end of line, absolute runs and end of bitmap', async () => {
+    const output = await render(rle8Bmp(), {});
+    await assertImage(output, { format: 'png', width: 3, height: 2, channels: 3 });
+    assert.deepEqual(await pixelAt(output, 0, 0), [0, 0, 255]);
+    assert.deepEqual(await pixelAt(output, 1, 0), [0, 0, 0]);
+    assert.deepEqual(await pixelAt(output, 2, 0), [255, 0, 0]);
+    assert.deepEqual(await pixelAt(output, 1, 1), [255, 0, 0]);
+  });
+
+  test('16 bits per pixel: 5-6-5 bit fields and the 5-5-5 default', async () => {
+    for (const layout of ['565', '555'] as const) {
+      const output = await render(bmp16(layout), {});
+      assert.deepEqual(await pixelAt(output, 0, 0), [255, 0, 0], layout);
+      assert.deepEqual(await pixelAt(output, 1, 0), [0, 0, 255], layout);
+    }
   });
 
   test('a header declaring more pixels than the limit is refused', async () => {

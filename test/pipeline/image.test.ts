@@ -13,6 +13,8 @@ import { embed } from '../../src/pipeline/steps/embed.js';
 import { load } from '../../src/pipeline/steps/load.js';
 import { orientation } from '../../src/pipeline/steps/orientation.js';
 import { resize } from '../../src/pipeline/steps/resize.js';
+import { trim } from '../../src/pipeline/steps/trim.js';
+import { fullDecode } from '../../src/pipeline/steps/full-decode.js';
 import type { Plan } from '../../src/plan/types.js';
 import { fixture, LIMITS, PHOTO, render, px } from './support.js';
 
@@ -28,6 +30,23 @@ async function prepare(name: string, plan: Plan): Promise<PipelineImage> {
 const kinds = (image: PipelineImage): string[] => image.ops.map((op) => op.kind);
 
 describe('the common path is one sharp pass', () => {
+  test('trim of an opaque JPEG holds no decoded copy: the box is a crop queued before the resize', async () => {
+    const plan: Plan = { trim: 10, w: px(200) };
+    let image = await load(fixture('alpha-layer-2-ink.jpg'), plan, { limits: LIMITS, startedAt: performance.now() });
+    for (const step of [trim, ...DEFAULT_ORDER]) image = await step(image, plan);
+    assert.equal(image.materialisations, 0);
+    assert.equal(image.pixels, undefined);
+    assert.deepEqual(kinds(image), ['extract', 'resize']);
+  });
+
+  test('gam: a whole-frame crop first, so sharp cannot shrink on load, in the same pass', async () => {
+    const plan: Plan = { gam: 2.2, w: px(200) };
+    let image = await load(fixture('Landscape_6.jpg'), plan, { limits: LIMITS, startedAt: performance.now() });
+    for (const step of [fullDecode, ...DEFAULT_ORDER]) image = await step(image, plan);
+    assert.equal(image.materialisations, 0);
+    assert.deepEqual(kinds(image), ['extract', 'resize', 'orient']);
+  });
+
   test('EXIF-rotated JPEG, cover crop: resize (axes swapped), orient, extract', async () => {
     const image = await prepare('Landscape_6.jpg', { w: px(320), h: px(100), fit: 'cover', a: 'top' });
     assert.equal(image.materialisations, 0);

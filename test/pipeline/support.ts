@@ -15,7 +15,7 @@ export const LIMITS: PipelineLimits = {
   maxOutputPixels: 71_000_000,
   maxPages: 256,
   timeoutSeconds: 10,
-  enabledOutputs: ['jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'json'],
+  enabledOutputs: ['jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'json', 'jxl'],
 };
 
 /** The main test photo (2725x2225 JPEG) most upstream tests use. */

@@ -103,3 +103,53 @@ export function rleScanline(width: number, rgbe: readonly [number, number, numbe
   }
   return bytes;
 }
+
+/**
+ * A BMP with the pixel bytes given as stored (for RLE and bit-field layouts): 40-byte header,
+ * then the three masks for BI_BITFIELDS (3), then the palette.
+ */
+export function bmpStored(spec: {
+  readonly width: number;
+  readonly height: number;
+  readonly depth: number;
+  readonly compression: number;
+  readonly pixels: Buffer;
+  readonly palette?: readonly (readonly number[])[];
+  readonly masks?: readonly [number, number, number];
+}): Buffer {
+  const masks = Buffer.alloc(spec.masks === undefined ? 0 : 12);
+  spec.masks?.forEach((mask, index) => masks.writeUInt32LE(mask, index * 4));
+  const palette = Buffer.alloc((spec.palette?.length ?? 0) * 4);
+  spec.palette?.forEach(([r = 0, g = 0, b = 0], index) => palette.set([b, g, r, 0], index * 4));
+  const offset = 14 + 40 + masks.length + palette.length;
+  const header = Buffer.alloc(54);
+  header.write('BM', 0, 'latin1');
+  header.writeUInt32LE(offset + spec.pixels.length, 2);
+  header.writeUInt32LE(offset, 10);
+  header.writeUInt32LE(40, 14);
+  header.writeInt32LE(spec.width, 18);
+  header.writeInt32LE(spec.height, 22);
+  header.writeUInt16LE(1, 26);
+  header.writeUInt16LE(spec.depth, 28);
+  header.writeUInt32LE(spec.compression, 30);
+  header.writeUInt32LE(spec.pixels.length, 34);
+  header.writeUInt32LE(spec.palette?.length ?? 0, 46);
+  return Buffer.concat([header, masks, palette, spec.pixels]);
+}
+
+/** 3x2 RLE8: bottom row a run of 3 × index 1, top row absolute [2, 0, 1]; then end of bitmap. */
+export function rle8Bmp(): Buffer {
+  const pixels = Buffer.from([3, 1, 0, 0, 0, 3, 2, 0, 1, 0, 0, 0, 0, 1]);
+  return bmpStored({ width: 3, height: 2, depth: 8, compression: 1, pixels, palette: [[0, 0, 0], [255, 0, 0], [0, 0, 255]] });
+}
+
+/** 2x1 16-bit: red and blue in 5-6-5 bit fields, or in BI_RGB 5-5-5. */
+export function bmp16(layout: '565' | '555'): Buffer {
+  const [red, blue] = layout === '565' ? [0xf800, 0x001f] : [0x7c00, 0x001f];
+  const pixels = Buffer.alloc(4);
+  pixels.writeUInt16LE(red, 0);
+  pixels.writeUInt16LE(blue, 2);
+  return layout === '565'
+    ? bmpStored({ width: 2, height: 1, depth: 16, compression: 3, pixels, masks: [0xf800, 0x07e0, 0x001f] })
+    : bmpStored({ width: 2, height: 1, depth: 16, compression: 0, pixels });
+}

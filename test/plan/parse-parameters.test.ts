@@ -510,6 +510,7 @@ describe('output (3.8, 3.10)', () => {
       ['n=-1&delay=100,,200,', { n: -1, delay: [100, 200] }],
       ['n=-1&output=gif&loop=2', { n: -1, output: 'gif', loop: 2 }],
       ['n=-1&output=png&loop=2&delay=5', { n: -1, output: 'png' }],
+      ['n=-1&output=json&loop=1&delay=200', { n: -1, output: 'json', loop: 1, delay: [200] }],
       ['n=-1&loop=-1', { n: -1 }],
       ['n=-1&loop', { n: -1 }],
       ['n=-1&delay=100,-5', { n: -1 }],

@@ -6,11 +6,13 @@
  * flipped for top-down files, pixel data taken from where the header says, a short file padded
  * (decoded as far as it goes, spec 2.1).
  *
- * Read: 1, 2, 4, 8, 24 and 32 bits per pixel, uncompressed or with the standard 32-bit BGRA bit
- * fields. Not read (NOT_READABLE): RLE compression, 16 bits per pixel, other bit fields.
+ * decode-bmp reads 1, 2, 4, 8, 24 and 32 bits per pixel, uncompressed or with the standard 32-bit
+ * BGRA bit fields; bmp-pixels.ts reads the rest that ImageMagick reads: RLE8, RLE4, 16 bits per
+ * pixel and other bit fields. Not read (NOT_READABLE): JPEG/PNG-in-BMP and OS/2 headers.
  */
 import type { Size } from '../geometry.js';
 import type { Decoder } from './index.js';
+import { BI_RLE4, BI_RLE8, decodeBitfields, decodeRle } from './bmp-pixels.js';
 import { ascii, assertInputPixels, notReadable, rawMetadata, rawSource, startsWith, withoutAlpha } from './raw.js';
 
 const FILE_HEADER = 14;
@@ -18,7 +20,7 @@ const INFO_HEADER = 40;
 const BI_RGB = 0;
 const BI_BITFIELDS = 3;
 const BI_ALPHABITFIELDS = 6;
-const SUPPORTED_DEPTHS = new Set([1, 2, 4, 8, 24, 32]);
+const SUPPORTED_DEPTHS = new Set([1, 2, 4, 8, 16, 24, 32]);
 
 /** 'BM', then an info header size libvips/ImageMagick would accept. */
 function isBmp(head: Buffer): boolean {
@@ -70,18 +72,31 @@ export function readBmpInfo(bytes: Buffer, at: number, icon: boolean): BmpInfo {
   };
 }
 
-/** Only the layouts decode-bmp unpacks correctly. */
-function assertSupported(info: BmpInfo): void {
+type Layout = 'classic' | 'rle' | 'bitfields';
+
+/** Who unpacks the pixels: decode-bmp (classic), or bmp-pixels.ts; anything else is refused. */
+function layoutOf(info: BmpInfo): Layout {
   if (info.width <= 0 || info.height <= 0 || !SUPPORTED_DEPTHS.has(info.depth)) throw notReadable();
-  if (info.compression === BI_RGB) return;
-  const standardBgra =
+  if ((info.compression === BI_RLE8 && info.depth === 8) || (info.compression === BI_RLE4 && info.depth === 4)) {
+    return 'rle';
+  }
+  const bitFields = info.compression === BI_BITFIELDS || info.compression === BI_ALPHABITFIELDS;
+  if (info.depth === 16 && (info.compression === BI_RGB || (bitFields && info.masks !== undefined))) return 'bitfields';
+  if (info.compression === BI_RGB) return 'classic';
+  if (info.depth === 32 && bitFields && info.masks !== undefined && !standardBgra(info)) return 'bitfields';
+  if (standardBgra(info)) return 'classic';
+  throw notReadable();
+}
+
+function standardBgra(info: BmpInfo): boolean {
+  return (
     info.depth === 32 &&
     info.masks !== undefined &&
     info.masks[0] === 0x00ff0000 &&
     info.masks[1] === 0x0000ff00 &&
     info.masks[2] === 0x000000ff &&
-    (info.masks[3] === undefined || info.masks[3] === 0 || info.masks[3] === 0xff000000);
-  if (!standardBgra) throw notReadable();
+    (info.masks[3] === undefined || info.masks[3] === 0 || info.masks[3] === 0xff000000)
+  );
 }
 
 const rowBytes = (info: BmpInfo): number => Math.ceil((info.width * info.depth) / 32) * 4;
@@ -137,7 +152,7 @@ function meaningfulAlpha(rgba: Buffer): boolean {
 
 function fileInfo(input: Buffer): BmpInfo {
   const info = readBmpInfo(input, FILE_HEADER, false);
-  assertSupported(info);
+  layoutOf(info);
   return info;
 }
 
@@ -150,7 +165,7 @@ export const bmpDecoder: Decoder = {
 
   header: async (input) => {
     const info = fileInfo(input);
-    const alpha = info.depth === 32;
+    const alpha = info.depth === 32 || (info.depth === 16 && (info.masks?.[3] ?? 0) !== 0);
     return rawMetadata({ width: info.width, height: info.height, channels: alpha ? 4 : 3 });
   },
 
@@ -165,6 +180,15 @@ export const bmpDecoder: Decoder = {
     const paletteAt = FILE_HEADER + info.headerSize + (info.compression === BI_BITFIELDS && info.headerSize === INFO_HEADER ? 12 : 0);
     const palette = input.subarray(paletteAt, paletteAt + paletteEntries(info) * 4);
     const pixelsAt = input.length >= 14 ? input.readUInt32LE(10) : 0;
+    const { width, height } = info;
+    const layout = layoutOf(info);
+    if (layout !== 'classic') {
+      const data = input.subarray(pixelsAt);
+      const { rgba, alpha } = layout === 'rle' ? { rgba: decodeRle(data, info, palette), alpha: false } : decodeBitfields(data, info);
+      return alpha && meaningfulAlpha(rgba)
+        ? rawSource({ data: rgba, width, height, channels: 4 })
+        : rawSource({ data: withoutAlpha(rgba), width, height, channels: 3 });
+    }
     const decode = await bmpModule();
     let image;
     try {
@@ -173,7 +197,6 @@ export const bmpDecoder: Decoder = {
       throw notReadable(error);
     }
     const rgba = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-    const { width, height } = info;
     return info.depth === 32 && meaningfulAlpha(rgba)
       ? rawSource({ data: rgba, width, height, channels: 4 })
       : rawSource({ data: withoutAlpha(rgba), width, height, channels: 3 });

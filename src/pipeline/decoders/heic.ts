@@ -2,9 +2,14 @@
  * HEIC, i.e. HEVC-coded HEIF (spec 4.1, type `heif`; AVIF stays with sharp's own loader). Decoded
  * by libheif with libde265 compiled to WebAssembly (`libheif-js`), loaded on first use only.
  * "Pages" are the file's top-level images; without `page`/`n` the primary image is loaded, as
- * libvips does. libheif applies the file's rotation, mirror and crop itself.
+ * libvips does. libheif applies the file's rotation, mirror and crop itself. The primary image's
+ * ICC profile (read from the container) travels with its pixels in a plain TIFF wrapper, so the
+ * colours are converted from it, and `icc` can keep it, as for native inputs.
  */
 import { createRequire } from 'node:module';
+import sharp from 'sharp';
+import { heifIccProfile } from './heif-profile.js';
+import { tiffWithProfile } from './tiff-wrap.js';
 import type { Size } from '../geometry.js';
 import type { DecodeRequest, Decoder } from './index.js';
 import {
@@ -151,6 +156,15 @@ async function decode(image: HeifImage): Promise<RawPixels> {
     : { data: withoutAlpha(rgba), width, height, channels: 3 };
 }
 
+/**
+ * The profile of the loaded image, when it is the primary image alone: the container's profile
+ * is looked up for the primary item only, and a strip of frames has no single profile.
+ */
+function profileOf(input: Buffer, file: HeifFile, images: readonly HeifImage[]): Buffer | undefined {
+  const [only] = images;
+  return images.length === 1 && only === file.images[file.primary] ? heifIccProfile(input) : undefined;
+}
+
 /** Frames of different sizes are padded with transparency (see `stackFrames`). */
 const TRANSPARENT = [0, 0, 0, 0];
 
@@ -164,12 +178,14 @@ export const heicDecoder: Decoder = {
   header: (input, request) =>
     withHeif(input, (file) => {
       const images = selected(file, request);
-      return rawMetadata({
+      const icc = profileOf(input, file, images);
+      const metadata = rawMetadata({
         ...stackedSize(images.map(sizeOf)),
         channels: images.some((image) => image.has_alpha_channel()) ? 4 : 3,
         pages: file.images.length,
         pagePrimary: file.primary,
       });
+      return icc === undefined ? metadata : { ...metadata, hasProfile: true, icc };
     }),
 
   pageSizes: (input) => withHeif(input, (file) => file.images.map(sizeOf)),
@@ -180,6 +196,12 @@ export const heicDecoder: Decoder = {
       assertInputPixels(stackedSize(images.map(sizeOf)), request.maxInputPixels);
       const frames: RawPixels[] = [];
       for (const image of images) frames.push(await decode(image));
+      const icc = profileOf(input, file, images);
+      const [frame] = frames;
+      if (icc !== undefined && frame !== undefined && (frame.channels === 3 || frame.channels === 4)) {
+        const wrapped = tiffWithProfile({ ...frame, channels: frame.channels }, icc);
+        return () => sharp(wrapped, { limitInputPixels: false, sequentialRead: true });
+      }
       // One frame with alpha gives every frame alpha.
       const channels = frames.some((frame) => frame.channels === 4) ? 4 : 3;
       return rawSource(stackFrames(frames.map((frame) => withChannels(frame, channels)), TRANSPARENT));

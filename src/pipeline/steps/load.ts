@@ -10,6 +10,7 @@ import { findDecoder, type DecodeRequest, type Decoder, type PageSelection } fro
 import { resizeTarget, resolveTargetSize, type Frame } from '../geometry.js';
 import type { Job, PipelineImage } from '../image.js';
 import { fromExif, swapsAxes } from '../orientation.js';
+import { pyramidLevel } from '../pyramid.js';
 import { fromSharpError } from '../sharp-errors.js';
 import type { PipelineLimits } from '../types.js';
 
@@ -58,6 +59,10 @@ async function pickPage(decoder: Decoder, input: Buffer, largest: boolean, job: 
 async function selectPages(decoder: Decoder, input: Buffer, plan: Plan, job: Job): Promise<PageSelection> {
   if (!decoder.multiPage) return { page: 0, pages: 1, primary: false };
   const primary = plan.page === undefined && plan.n === undefined;
+  if (primary && decoder.type === 'tiff') {
+    const level = pyramidLevel(await readHeader(() => decoder.pageSizes(input), job), plan);
+    if (level !== undefined) return { page: level, pages: 1, primary: false };
+  }
   const pages = plan.n ?? 1;
   const page = plan.page ?? 0;
   if (page === -1 || page === -2) {

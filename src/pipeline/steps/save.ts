@@ -12,6 +12,7 @@ import { run, spaceOf, type PipelineImage } from '../image.js';
 import { jsonDescription } from '../json.js';
 import { chooseOutput, saverDisabled, type SaveFormat } from '../output-format.js';
 import type { PipelineOutput } from '../types.js';
+import { uprightTag } from '../upright-tag.js';
 
 type Saver = Encoder | 'json' | 'blurhash';
 
@@ -44,8 +45,8 @@ function keepsSourceProfile(image: PipelineImage): boolean {
  * once a step computed pixels in memory (those are sRGB already); those outputs are sRGB without a
  * profile, as without `icc`.
  */
-function withProfile(pipeline: Sharp, image: PipelineImage, plan: Plan): Sharp {
-  return plan.icc === true && keepsSourceProfile(image) ? pipeline.keepIccProfile() : pipeline;
+function withProfile(pipeline: Sharp, image: PipelineImage, plan: Plan, encoder: Encoder): Sharp {
+  return plan.icc === true && encoder.keepsProfile && keepsSourceProfile(image) ? pipeline.keepIccProfile() : pipeline;
 }
 
 async function blurhash(image: PipelineImage): Promise<Buffer> {
@@ -58,7 +59,7 @@ async function blurhash(image: PipelineImage): Promise<Buffer> {
 export async function save(image: PipelineImage, plan: Plan): Promise<PipelineOutput> {
   const format = chooseOutput(plan.output, image.input.type, image.hasAlpha);
   const saver = saverFor(format, image.job.limits.enabledOutputs);
-  const facts = { width: image.width, height: image.pageHeight * image.pages, inputType: image.input.type };
+  const facts = { width: image.width, height: image.pageHeight * image.pages, frames: image.pages, inputType: image.input.type };
 
   if (saver === 'json') {
     return { ...facts, data: Buffer.from(jsonDescription(image, plan)), contentType: 'application/json', extension: undefined };
@@ -67,6 +68,6 @@ export async function save(image: PipelineImage, plan: Plan): Promise<PipelineOu
     return { ...facts, data: await blurhash(image), contentType: 'text/plain; charset=utf-8', extension: undefined };
   }
   const animation: Animation | undefined = image.pages > 1 ? animationOf(image, plan) : undefined;
-  const data = await run(image, (pipeline) => saver.encode(withProfile(pipeline, image, plan), plan, animation).toBuffer());
+  const data = await run(image, (pipeline) => saver.encode(withProfile(uprightTag(pipeline), image, plan, saver), plan, animation, image.hasAlpha));
   return { ...facts, data, contentType: saver.contentType, extension: saver.extension };
 }

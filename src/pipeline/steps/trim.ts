@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import type { Rect } from '../geometry.js';
-import type { Job, RawPixels, Step } from '../image.js';
+import type { Job, PipelineImage, RawPixels, Step } from '../image.js';
 import { runSharp, withPixels } from '../image.js';
 import type { Triple } from '../cielab.js';
 import { flatten, topLeftColour } from '../pixels.js';
@@ -32,10 +32,56 @@ async function findTrimBox(
   return { left: -(info.trimOffsetLeft ?? 0), top: -(info.trimOffsetTop ?? 0), width: info.width, height: info.height };
 }
 
+/**
+ * Whether libvips can search the input as it is decoded: one opaque 8-bit sRGB frame without a
+ * profile, with nothing queued, so the source's values are the pixels the steps would see.
+ */
+function streamable(image: PipelineImage): boolean {
+  const meta = image.input.metadata;
+  return (
+    image.ops.length === 0 &&
+    image.materialisations === 0 &&
+    image.pixels === undefined &&
+    image.pages === 1 &&
+    !image.hasAlpha &&
+    !image.grey &&
+    meta.space === 'srgb' &&
+    meta.depth === 'uchar' &&
+    !meta.hasProfile
+  );
+}
+
+/**
+ * Finds the box while libvips decodes, holding no copy of the image: the top-left pixel first
+ * (a sequential decode stops after the first rows), then `find_trim` as the rows stream past. Only
+ * one band of the trimmed area is written out, for its size. The crop is then queued on the
+ * undecoded input: the pass that follows decodes only down to the box's last row, and a crop before
+ * the resize keeps sharp from shrinking on load, as trimming must (spec 4a).
+ */
+async function streamedTrimBox(image: PipelineImage, tbg: Triple | undefined, threshold: number): Promise<Rect> {
+  let background = tbg;
+  if (background === undefined) {
+    const corner = await runSharp(image.source().extract({ left: 0, top: 0, width: 1, height: 1 }), image.job, true, (pipeline) =>
+      pipeline.raw().toBuffer(),
+    );
+    background = [corner[0] ?? 0, corner[1] ?? 0, corner[2] ?? 0];
+  }
+  const [r, g, b] = background;
+  const { info } = await runSharp(image.source().trim({ background: { r, g, b }, threshold }), image.job, true, (pipeline) =>
+    pipeline.extractChannel(0).raw().toBuffer({ resolveWithObject: true }),
+  );
+  return { left: -(info.trimOffsetLeft ?? 0), top: -(info.trimOffsetTop ?? 0), width: info.width, height: info.height };
+}
+
 export const trim: Step = async (image, plan) => {
   if (plan.trim === undefined) return image;
   const height = image.pageHeight * image.pages;
   if (image.width < 3 || height < 3) return image;
+
+  if (streamable(image)) {
+    const tbg: Triple | undefined = plan.tbg === undefined ? undefined : [plan.tbg[0], plan.tbg[1], plan.tbg[2]];
+    return extractFrames(image, await streamedTrimBox(image, tbg, plan.trim));
+  }
 
   // The box depends on the pixels: compute them (full size; trim precedes every resize).
   const { image: ready, pixels } = await withPixels(image);

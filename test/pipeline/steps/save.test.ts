@@ -153,8 +153,9 @@ describe('output=json (spec 4.4)', () => {
 });
 
 describe('disabled savers (spec 5)', () => {
-  test('jxl is not available in this build', async () => {
-    const error = await assertFails(render(PHOTO, { w: px(10), output: 'jxl' }), 'SAVER_DISABLED');
+  test('jxl disabled by configuration', async () => {
+    const limits = { ...LIMITS, enabledOutputs: LIMITS.enabledOutputs.filter((format) => format !== 'jxl') };
+    const error = await assertFails(render(PHOTO, { w: px(10), output: 'jxl' }, limits), 'SAVER_DISABLED');
     assert.equal(error.message, 'Saving to jxl is disabled. Supported savers: jpg, png, webp, avif, tiff, gif, json');
     assert.equal(error.status, 400);
   });
