@@ -33,13 +33,6 @@ export interface CacheEntry {
   readonly data: Buffer;
 }
 
-/** One entry as the index lists it, without its bytes. */
-export interface IndexedEntry {
-  readonly key: string;
-  readonly size: number;
-  readonly meta: CachedMeta;
-}
-
 export function isCachedMeta(value: unknown): value is CachedMeta {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
@@ -95,21 +88,14 @@ export class DiskCache {
     if (integrity !== undefined) await cacache.rm.content(this.dir, integrity).catch(() => undefined);
   }
 
-  /** Every live entry of the index, for the eviction bookkeeping at start. */
-  async list(): Promise<(IndexedEntry & { integrity: string })[]> {
-    const entries: (IndexedEntry & { integrity: string })[] = [];
-    const all = await cacache.ls(this.dir);
-    for (const entry of Object.values(all)) {
-      if (!isCachedMeta(entry.metadata)) continue;
-      entries.push({ key: entry.key, size: entry.size ?? 0, meta: entry.metadata, integrity: entry.integrity });
-    }
-    return entries;
-  }
-
-  /** Integrity of the stored content of a key (needed to delete it), if any. */
-  async integrityOf(key: string): Promise<string | undefined> {
+  /**
+   * What the index says of a key without reading its content (one small file read): its content's
+   * integrity (needed to delete it) and its source, or undefined when there is no entry.
+   */
+  async info(key: string): Promise<{ integrity: string; source: string | undefined } | undefined> {
     const info = await cacache.get.info(this.dir, key);
-    return info?.integrity;
+    if (!info) return undefined;
+    return { integrity: info.integrity, source: isCachedMeta(info.metadata) ? info.metadata.source : undefined };
   }
 
   /** cacache's `verify`: removes content no index entry points to and compacts the index. */
