@@ -240,7 +240,7 @@ export class CompactIndex {
   }
 
   private upsert(key: string, size: number, source: string, stamp: number, replace: boolean): boolean {
-    if (!parseKey(key, this.scratchKey)) throw new Error(`not a hex SHA-256 cache key: ${key}`);
+    if (!parseKey(key, this.scratchKey)) throw new TypeError(`not a hex SHA-256 cache key: ${key}`);
     if (!Number.isInteger(size) || size < 0 || size > 0xffffffff) throw new RangeError(`entry size ${size}`);
     let bucket = this.find(this.scratchKey);
     let slot: number;

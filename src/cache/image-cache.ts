@@ -171,31 +171,44 @@ export class ImageCache {
     return removed;
   }
 
+  /**
+   * Evicts the least recently used entries down to EVICT_TO of the bound, again while the bound is
+   * exceeded (entries keep arriving from writes and, after a restart, from the index reader).
+   */
   private async evictIfNeeded(): Promise<void> {
-    if (this.evicting || this.index.bytes <= this.options.maxBytes) return;
+    if (this.evicting) return;
     this.evicting = true;
     try {
-      const victims = this.index.oldest(this.index.bytes - Math.floor(this.options.maxBytes * EVICT_TO));
-      let evicted = 0;
-      const order = Array.from(victims.keys.keys());
-      await forEachLimit(order, EVICT_CONCURRENCY, 64, undefined, async (i) => {
-        const key = victims.keys[i] as string;
-        // Used (or removed) since it was chosen: it is no longer among the least recent.
-        if (this.index.stampOf(key) !== victims.stamps[i]) return;
-        this.index.remove(key);
-        this.memory.delete(key);
-        evicted += 1;
-        try {
-          const info = await this.disk.info(key).catch(() => undefined);
-          await this.disk.remove(key, info?.integrity);
-        } catch (error) {
-          this.options.log.warn({ err: error, key }, 'eviction failed');
-        }
-      });
-      this.options.log.debug({ evicted, bytes: this.index.bytes, entries: this.index.size }, 'disk cache evicted');
+      while (this.index.bytes > this.options.maxBytes) {
+        const evicted = await this.evictOldest(this.index.bytes - Math.floor(this.options.maxBytes * EVICT_TO));
+        // Every victim was used meanwhile: they are not the least recent any more; try later.
+        if (evicted === 0) break;
+      }
     } finally {
       this.evicting = false;
     }
+  }
+
+  private async evictOldest(bytesToFree: number): Promise<number> {
+    const victims = this.index.oldest(bytesToFree);
+    let evicted = 0;
+    const order = Array.from(victims.keys.keys());
+    await forEachLimit(order, EVICT_CONCURRENCY, 64, undefined, async (i) => {
+      const key = victims.keys[i] as string;
+      // Used (or removed) since it was chosen: it is no longer among the least recent.
+      if (this.index.stampOf(key) !== victims.stamps[i]) return;
+      this.index.remove(key);
+      this.memory.delete(key);
+      evicted += 1;
+      try {
+        const info = await this.disk.info(key).catch(() => undefined);
+        await this.disk.remove(key, info?.integrity);
+      } catch (error) {
+        this.options.log.warn({ err: error, key }, 'eviction failed');
+      }
+    });
+    this.options.log.debug({ evicted, bytes: this.index.bytes, entries: this.index.size }, 'disk cache evicted');
+    return evicted;
   }
 
   /** Reclaims content no entry points to (left by a crash) with cacache's verify. */
