@@ -193,7 +193,7 @@ export class ImageCache {
     const victims = this.index.oldest(bytesToFree);
     let evicted = 0;
     const order = Array.from(victims.keys.keys());
-    await forEachLimit(order, EVICT_CONCURRENCY, 64, undefined, async (i) => {
+    await forEachLimit(order, EVICT_CONCURRENCY, async (i) => {
       const key = victims.keys[i] as string;
       // Used (or removed) since it was chosen: it is no longer among the least recent.
       if (this.index.stampOf(key) !== victims.stamps[i]) return;

@@ -71,7 +71,7 @@ describe('index reader', () => {
     const written = Array.from({ length: 50 }, (_, i) => [key(i), entry(100 + i, source(i % 5))] as const);
     await fill(written);
     const found = new Map<string, FoundEntry>();
-    const result = await readIndex(dir, (e) => found.set(e.key, e), { concurrency: 2, batch: 4 });
+    const result = await readIndex(dir, (e) => found.set(e.key, e), { batch: 4 });
     assert.equal(result.entries, 50);
     assert.equal(result.files, 50);
     for (const [k, e] of written) assert.deepEqual(found.get(k), { key: k, size: e.data.length, source: e.meta.source, writtenAt: e.meta.createdAt });
