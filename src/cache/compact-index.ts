@@ -53,11 +53,9 @@ function newPage(): Page {
 
 const PAGE_BYTES = PAGE * (KEY_WORDS * 4 + SOURCE_WORDS * 4 + 4 + 8);
 
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48; // 0-9
-  if (code >= 97 && code <= 102) return code - 87; // a-f
-  return -1;
-}
+/** Value of each lowercase hex digit by character code; -1 for anything else. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i += 1) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
 
 /** Parses a 64-character lowercase hex key into `out`; false if it is not one. */
 export function parseKey(key: string, out: Uint32Array): boolean {
@@ -65,7 +63,7 @@ export function parseKey(key: string, out: Uint32Array): boolean {
   for (let w = 0; w < KEY_WORDS; w += 1) {
     let word = 0;
     for (let c = 0; c < 8; c += 1) {
-      const v = hexValue(key.charCodeAt(w * 8 + c));
+      const v = HEX_VALUE[key.charCodeAt(w * 8 + c)] ?? -1;
       if (v < 0) return false;
       word = (word << 4) | v;
     }
@@ -78,10 +76,11 @@ export function isIndexableKey(key: string): boolean {
   return parseKey(key, new Uint32Array(KEY_WORDS));
 }
 
+const formatScratch = Buffer.alloc(KEY_WORDS * 4);
+
 function formatKey(words: Uint32Array, offset: number): string {
-  let out = '';
-  for (let w = 0; w < KEY_WORDS; w += 1) out += (words[offset + w] ?? 0).toString(16).padStart(8, '0');
-  return out;
+  for (let w = 0; w < KEY_WORDS; w += 1) formatScratch.writeUInt32BE(words[offset + w] ?? 0, w * 4);
+  return formatScratch.toString('hex');
 }
 
 /** Two independent 32-bit FNV-1a hashes of the source text: 64 bits to find a source's entries. */
@@ -341,14 +340,9 @@ export class CompactIndex {
     const sizes = new Float64Array(n);
     const slots = new Int32Array(n);
     let live = 0;
-    for (let slot = 0; slot < this.highWater; slot += 1) {
-      const page = this.page(slot);
-      const stamp = page.stamps[slot & PAGE_MASK] ?? Number.NaN;
-      if (Number.isNaN(stamp)) continue;
-      stamps[live] = stamp;
-      sizes[live] = page.sizes[slot & PAGE_MASK] ?? 0;
-      slots[live] = slot;
-      live += 1;
+    for (let p = 0; p < this.pages.length; p += 1) {
+      const page = this.pages[p] as Page;
+      live = gatherLive(page.stamps, page.sizes, p << PAGE_BITS, stamps, sizes, slots, live);
     }
     const take = bytesToFree <= 0 ? 0 : bytesToFree >= this.total ? live : selectOldest(stamps, sizes, slots, live, bytesToFree);
     const keys: string[] = [];
@@ -368,17 +362,32 @@ export class CompactIndex {
   keysOfSource(source: string): string[] {
     const wanted = new Uint32Array(SOURCE_WORDS);
     hashSource(source, wanted);
+    const [first, second] = wanted;
     const keys: string[] = [];
-    for (let slot = 0; slot < this.highWater; slot += 1) {
-      const page = this.page(slot);
-      const at = slot & PAGE_MASK;
-      if (Number.isNaN(page.stamps[at] ?? Number.NaN)) continue;
-      if (page.sources[at * SOURCE_WORDS] === wanted[0] && page.sources[at * SOURCE_WORDS + 1] === wanted[1]) {
-        keys.push(formatKey(page.keys, at * KEY_WORDS));
+    for (const page of this.pages) {
+      const { sources, stamps } = page;
+      for (let at = 0; at < PAGE; at += 1) {
+        if (sources[at * SOURCE_WORDS] !== first || sources[at * SOURCE_WORDS + 1] !== second) continue;
+        const stamp = stamps[at] ?? Number.NaN;
+        if (stamp === stamp) keys.push(formatKey(page.keys, at * KEY_WORDS));
       }
     }
     return keys;
   }
+}
+
+/** Copies the live slots of one page into the selection arrays from row `live`; returns the next row. */
+function gatherLive(pageStamps: Float64Array, pageSizes: Uint32Array, firstSlot: number, stamps: Float64Array, sizes: Float64Array, slots: Int32Array, live: number): number {
+  let row = live;
+  for (let at = 0; at < PAGE; at += 1) {
+    const stamp = pageStamps[at] as number;
+    if (stamp !== stamp) continue; // NaN: a free slot
+    stamps[row] = stamp;
+    sizes[row] = pageSizes[at] as number;
+    slots[row] = firstSlot + at;
+    row += 1;
+  }
+  return row;
 }
 
 function swap(stamps: Float64Array, sizes: Float64Array, slots: Int32Array, a: number, b: number): void {
