@@ -18,7 +18,7 @@
  * differs.
  *
  * Options: --entries 60000  --body 64 (bytes per entry)  --dir <reuse or keep a filled directory>
- *          --out bench/results
+ *          --out bench/results (writes cache-index-<N>.json)
  * Internal: --role serve --dir <d> (the service process).
  */
 import { spawn } from 'node:child_process';
@@ -280,7 +280,7 @@ async function driver(): Promise<void> {
     const result = { at: new Date().toISOString(), fillMs: fillMs === undefined ? null : Math.round(fillMs), ...(await measure(dir, entries, bodyBytes)) };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     await mkdir(args.out, { recursive: true });
-    await writeFile(join(args.out, 'cache-index.json'), `${JSON.stringify(result, null, 2)}\n`);
+    await writeFile(join(args.out, `cache-index-${entries}.json`), `${JSON.stringify(result, null, 2)}\n`);
   } finally {
     if (args.dir === undefined) rmSync(dir, { recursive: true, force: true });
   }

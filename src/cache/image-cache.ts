@@ -74,7 +74,7 @@ export class ImageCache {
       this.loadReport = { entries: result.entries, files: result.files, skipped: result.skipped, ms: Math.round(performance.now() - started) };
       this.options.log.info({ ...this.loadReport, bytes: this.index.bytes, indexBytes: this.index.allocatedBytes() }, 'disk cache indexed');
     } catch (error) {
-      this.options.log.warn({ err: error }, 'disk cache index could not be read; counting only entries used from now on');
+      this.options.log.warn({ err: error }, 'disk cache index could not be read to the end; counting the entries read so far and those used from now on');
     } finally {
       this.index.endLoad();
     }
