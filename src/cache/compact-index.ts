@@ -96,11 +96,28 @@ function hashSource(source: string, out: Uint32Array): void {
   out[1] = b >>> 0;
 }
 
-/** Oldest entries chosen for eviction, with the stamp each had when chosen. */
-export interface Victims {
-  readonly keys: string[];
-  readonly stamps: number[];
-  readonly bytes: number;
+/**
+ * Oldest entries chosen for eviction, with the stamp each had when chosen (to skip any used since).
+ * Keys are kept as words and turned into text one at a time, as they are evicted.
+ */
+export class Victims {
+  constructor(
+    private readonly keyWords: Uint32Array,
+    readonly stamps: Float64Array,
+    readonly bytes: number,
+  ) {}
+
+  get count(): number {
+    return this.stamps.length;
+  }
+
+  keyAt(i: number): string {
+    return formatKey(this.keyWords, i * KEY_WORDS);
+  }
+
+  keys(): string[] {
+    return Array.from({ length: this.count }, (_, i) => this.keyAt(i));
+  }
 }
 
 export class CompactIndex {
@@ -345,17 +362,16 @@ export class CompactIndex {
       live = gatherLive(page.stamps, page.sizes, p << PAGE_BITS, stamps, sizes, slots, live);
     }
     const take = bytesToFree <= 0 ? 0 : bytesToFree >= this.total ? live : selectOldest(stamps, sizes, slots, live, bytesToFree);
-    const keys: string[] = [];
-    const chosen: number[] = [];
+    const keyWords = new Uint32Array(take * KEY_WORDS);
     let bytes = 0;
     for (let i = 0; i < take; i += 1) {
       const slot = slots[i] ?? 0;
-      const page = this.page(slot);
-      keys.push(formatKey(page.keys, (slot & PAGE_MASK) * KEY_WORDS));
-      chosen.push(stamps[i] ?? 0);
+      const words = this.page(slot).keys;
+      const from = (slot & PAGE_MASK) * KEY_WORDS;
+      for (let w = 0; w < KEY_WORDS; w += 1) keyWords[i * KEY_WORDS + w] = words[from + w] ?? 0;
       bytes += sizes[i] ?? 0;
     }
-    return { keys, stamps: chosen, bytes };
+    return new Victims(keyWords, stamps.slice(0, take), bytes);
   }
 
   /** Keys of the entries whose source hashes like `source` (candidates: check before deleting). */

@@ -192,9 +192,9 @@ export class ImageCache {
   private async evictOldest(bytesToFree: number): Promise<number> {
     const victims = this.index.oldest(bytesToFree);
     let evicted = 0;
-    const order = Array.from(victims.keys.keys());
+    const order = Array.from({ length: victims.count }, (_, i) => i);
     await forEachLimit(order, EVICT_CONCURRENCY, async (i) => {
-      const key = victims.keys[i] as string;
+      const key = victims.keyAt(i);
       // Used (or removed) since it was chosen: it is no longer among the least recent.
       if (this.index.stampOf(key) !== victims.stamps[i]) return;
       this.index.remove(key);
