@@ -1,6 +1,6 @@
 /**
  * Reads cacache's on-disk index after a restart without holding up serving: a thread of its own
- * (index-thread.ts) walks the bucket files with synchronous reads, which cost a tenth of what the
+ * (index-thread.ts) walks the bucket files with synchronous reads, which cost a quarter of what the
  * same reads cost through libuv's thread pool (9.3 s for 60 k entries with 4 reads in flight, 2.2 s
  * synchronously on the same box) and leave that pool to the requests' own reads (a disk hit does
  * its own index lookup through it). The thread runs at a lower priority and hands entries over in
