@@ -2,9 +2,15 @@
  * The cache as the service sees it: a bounded memory tier in front of the cacache disk tier, entries
  * that expire after CACHE_TTL_S whatever the browser max-age, a disk tier kept under CACHE_MAX_BYTES
  * by evicting the least recently used entries, and purging by key or by source.
+ *
+ * After a restart the disk tier serves hits at once (a hit reads cacache's index for its key
+ * itself); the compact index that eviction and purging need is read in the background, a few files
+ * at a time (see index-reader.ts and compact-index.ts).
  */
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.js';
-import { DiskLedger } from './disk-ledger.js';
+import { CompactIndex, isIndexableKey } from './compact-index.js';
+import { forEachLimit, readIndex } from './index-reader.js';
 import { MemoryTier } from './memory.js';
 import { DiskCache, type CacheEntry } from './store.js';
 
@@ -23,16 +29,28 @@ export type CacheTier = 'memory' | 'disk';
 
 /** Evict down to this share of the bound, so eviction runs in batches rather than on every write. */
 const EVICT_TO = 0.9;
+/** Disk removals in flight at once while evicting. */
+const EVICT_CONCURRENCY = 4;
+
+/** How the index was read at start, for logs and the cache-index bench. */
+export interface IndexLoadReport {
+  readonly entries: number;
+  readonly files: number;
+  readonly skipped: number;
+  readonly ms: number;
+}
 
 export class ImageCache {
   readonly disk: DiskCache;
   private readonly memory: MemoryTier;
-  private readonly ledger = new DiskLedger();
+  private readonly index = new CompactIndex();
+  private readonly stopLoading = new AbortController();
   private readonly pending = new Set<Promise<unknown>>();
   private evicting = false;
   private closed = false;
-  /** Resolves once the ledger knows what was on disk at start. */
+  /** Resolves once the index knows what was on disk at start (or reading it failed). */
   readonly loaded: Promise<void>;
+  private loadReport: IndexLoadReport | undefined;
 
   constructor(private readonly options: ImageCacheOptions) {
     this.disk = new DiskCache(options.dir);
@@ -41,15 +59,31 @@ export class ImageCache {
   }
 
   private async load(): Promise<void> {
+    const started = performance.now();
+    this.index.beginLoad();
     try {
-      const found = await this.disk.list();
-      found.sort((a, b) => a.meta.createdAt - b.meta.createdAt);
-      this.ledger.preload(found.map((e) => [e.key, { size: e.size, source: e.meta.source, integrity: e.integrity }]));
-      this.options.log.info({ entries: this.ledger.size, bytes: this.ledger.bytes }, 'disk cache indexed');
-      await this.evictIfNeeded();
+      const result = await readIndex(
+        this.options.dir,
+        (found) => {
+          this.index.addLoaded(found.key, found.size, found.source, found.writtenAt);
+          // What is known is a lower bound of what is on disk: over the bound already means evict.
+          if (!this.evicting && this.index.bytes > this.options.maxBytes) void this.track(this.evictIfNeeded());
+        },
+        { signal: this.stopLoading.signal },
+      );
+      this.loadReport = { entries: result.entries, files: result.files, skipped: result.skipped, ms: Math.round(performance.now() - started) };
+      this.options.log.info({ ...this.loadReport, bytes: this.index.bytes, indexBytes: this.index.allocatedBytes() }, 'disk cache indexed');
     } catch (error) {
-      this.options.log.warn({ err: error }, 'disk cache index could not be read; starting empty');
+      this.options.log.warn({ err: error }, 'disk cache index could not be read to the end; counting the entries read so far and those used from now on');
+    } finally {
+      this.index.endLoad();
     }
+    await this.evictIfNeeded();
+  }
+
+  /** How long reading the index took, once it is done. */
+  get indexReport(): IndexLoadReport | undefined {
+    return this.loadReport;
   }
 
   private expired(entry: CacheEntry, now = Date.now()): boolean {
@@ -60,7 +94,7 @@ export class ImageCache {
   peek(key: string): CacheEntry | undefined {
     const hot = this.memory.get(key);
     if (!hot || this.expired(hot)) return undefined;
-    this.ledger.touch(key);
+    this.index.touch(key);
     return hot;
   }
 
@@ -68,7 +102,7 @@ export class ImageCache {
     const hot = this.memory.get(key);
     if (hot) {
       if (!this.expired(hot)) {
-        this.ledger.touch(key);
+        this.index.touch(key);
         return { entry: hot, tier: 'memory' };
       }
       await this.remove(key);
@@ -83,28 +117,31 @@ export class ImageCache {
       return undefined;
     }
     if (!stored) {
-      this.ledger.remove(key);
+      this.index.remove(key);
       return undefined;
     }
     if (this.expired(stored)) {
       await this.remove(key);
       return undefined;
     }
-    this.ledger.touch(key);
+    // Right after a restart the index may not have reached this entry yet: this use counts it.
+    if (!this.index.touch(key) && isIndexableKey(key)) this.index.record(key, stored.data.length, stored.meta.source);
     this.memory.set(key, stored);
     return { entry: stored, tier: 'disk' };
   }
 
   /** Stores an entry: in memory at once, on disk in the background (see `flush`). */
   put(key: string, entry: CacheEntry): void {
+    // The index keeps keys as 32 bytes: anything else is a bug upstream, not an entry to store.
+    if (!isIndexableKey(key)) throw new TypeError(`cache keys are hex SHA-256, not ${JSON.stringify(key)}`);
     this.memory.set(key, entry);
     // After close, work that was still in flight must not start new writes into the directory.
     if (this.closed) return;
     this.track(
       this.disk
         .put(key, entry.data, entry.meta)
-        .then(async (integrity) => {
-          this.ledger.record(key, { size: entry.data.length, source: entry.meta.source, integrity });
+        .then(async () => {
+          this.index.record(key, entry.data.length, entry.meta.source);
           await this.evictIfNeeded();
         })
         .catch((error: unknown) => this.options.log.warn({ err: error, key }, 'cache write failed')),
@@ -112,39 +149,66 @@ export class ImageCache {
   }
 
   /** Removes one variant from both tiers; returns how many entries existed. */
-  async remove(key: string): Promise<number> {
+  async remove(key: string, expectedSource?: string): Promise<number> {
+    const info = await this.disk.info(key).catch(() => undefined);
+    // A source's candidates are found by a 64-bit hash of it: check before deleting.
+    if (expectedSource !== undefined && info?.source !== undefined && info.source !== expectedSource) return 0;
     const inMemory = this.memory.delete(key);
-    const known = this.ledger.remove(key);
-    const integrity = known?.integrity ?? (await this.disk.integrityOf(key).catch(() => undefined));
-    const onDisk = known !== undefined || integrity !== undefined;
-    if (onDisk) await this.disk.remove(key, integrity);
-    return inMemory || onDisk ? 1 : 0;
+    const known = this.index.remove(key) !== undefined;
+    if (info || known) await this.disk.remove(key, info?.integrity);
+    return inMemory || known || info ? 1 : 0;
   }
 
-  /** Removes every variant of one source (by its source hash); returns how many were removed. */
+  /**
+   * Removes every variant of one source (by its source hash); returns how many were removed.
+   * Right after a restart this waits until the index has been read, so that none is missed.
+   */
   async removeSource(source: string): Promise<number> {
     await this.loaded;
-    const keys = new Set([...this.ledger.keysOfSource(source), ...this.memory.keysOfSource(source)]);
+    const keys = new Set([...this.index.keysOfSource(source), ...this.memory.keysOfSource(source)]);
     let removed = 0;
-    for (const key of keys) removed += await this.remove(key);
+    for (const key of keys) removed += await this.remove(key, source);
     return removed;
   }
 
+  /**
+   * Evicts the least recently used entries down to EVICT_TO of the bound, again while the bound is
+   * exceeded (entries keep arriving from writes and, after a restart, from the index reader).
+   */
   private async evictIfNeeded(): Promise<void> {
-    if (this.evicting || this.ledger.bytes <= this.options.maxBytes) return;
+    if (this.evicting) return;
     this.evicting = true;
     try {
-      const victims = this.ledger.victims(Math.floor(this.options.maxBytes * EVICT_TO));
-      for (const [key, entry] of victims) {
-        this.ledger.remove(key);
-        this.memory.delete(key);
-        const integrity = entry.integrity ?? (await this.disk.integrityOf(key).catch(() => undefined));
-        await this.disk.remove(key, integrity).catch((error: unknown) => this.options.log.warn({ err: error, key }, 'eviction failed'));
+      while (this.index.bytes > this.options.maxBytes) {
+        const evicted = await this.evictOldest(this.index.bytes - Math.floor(this.options.maxBytes * EVICT_TO));
+        // Every victim was used meanwhile: they are not the least recent any more; try later.
+        if (evicted === 0) break;
       }
-      this.options.log.debug({ evicted: victims.length, bytes: this.ledger.bytes }, 'disk cache evicted');
     } finally {
       this.evicting = false;
     }
+  }
+
+  private async evictOldest(bytesToFree: number): Promise<number> {
+    const victims = this.index.oldest(bytesToFree);
+    let evicted = 0;
+    const order = Array.from({ length: victims.count }, (_, i) => i);
+    await forEachLimit(order, EVICT_CONCURRENCY, async (i) => {
+      const key = victims.keyAt(i);
+      // Used (or removed) since it was chosen: it is no longer among the least recent.
+      if (this.index.stampOf(key) !== victims.stamps[i]) return;
+      this.index.remove(key);
+      this.memory.delete(key);
+      evicted += 1;
+      try {
+        const info = await this.disk.info(key).catch(() => undefined);
+        await this.disk.remove(key, info?.integrity);
+      } catch (error) {
+        this.options.log.warn({ err: error, key }, 'eviction failed');
+      }
+    });
+    this.options.log.debug({ evicted, bytes: this.index.bytes, entries: this.index.size }, 'disk cache evicted');
+    return evicted;
   }
 
   /** Reclaims content no entry points to (left by a crash) with cacache's verify. */
@@ -153,13 +217,21 @@ export class ImageCache {
     return reclaimedBytes;
   }
 
-  stats(): { memoryBytes: number; memoryEntries: number; diskBytes: number; diskEntries: number } {
-    return { memoryBytes: this.memory.bytes, memoryEntries: this.memory.size, diskBytes: this.ledger.bytes, diskEntries: this.ledger.size };
+  stats(): { memoryBytes: number; memoryEntries: number; diskBytes: number; diskEntries: number; indexBytes: number; indexing: boolean } {
+    return {
+      memoryBytes: this.memory.bytes,
+      memoryEntries: this.memory.size,
+      diskBytes: this.index.bytes,
+      diskEntries: this.index.size,
+      indexBytes: this.index.allocatedBytes(),
+      indexing: this.index.loading,
+    };
   }
 
   /** Stops disk writes and waits for those under way (shutdown). */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopLoading.abort();
     await this.flush();
   }
 

@@ -9,51 +9,13 @@
  * that points at half-written bytes. Reads verify the content's integrity hash as well.
  */
 import cacache from 'cacache';
+import { isCachedMeta, type CachedMeta } from './meta.js';
 
-/** What is stored beside the bytes. Versioned so a format change never misreads old entries. */
-export interface CachedMeta {
-  readonly v: 1;
-  readonly contentType: string;
-  /** Extension for Content-Disposition; absent for JSON/text outputs. */
-  readonly extension?: string;
-  readonly width: number;
-  readonly height: number;
-  /** The origin's canonical URL for the `Link` header. */
-  readonly canonicalUrl: string;
-  /** Bytes received from the origin, for `X-Upstream-Response-Length`. */
-  readonly upstreamBytes: number;
-  /** Unix milliseconds when the entry was produced. */
-  readonly createdAt: number;
-  /** Source URL hash, so every variant of one source can be found (purge). */
-  readonly source: string;
-}
+export { isCachedMeta, type CachedMeta } from './meta.js';
 
 export interface CacheEntry {
   readonly meta: CachedMeta;
   readonly data: Buffer;
-}
-
-/** One entry as the index lists it, without its bytes. */
-export interface IndexedEntry {
-  readonly key: string;
-  readonly size: number;
-  readonly meta: CachedMeta;
-}
-
-export function isCachedMeta(value: unknown): value is CachedMeta {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as Record<string, unknown>;
-  return (
-    m.v === 1 &&
-    typeof m.contentType === 'string' &&
-    (m.extension === undefined || typeof m.extension === 'string') &&
-    typeof m.width === 'number' &&
-    typeof m.height === 'number' &&
-    typeof m.canonicalUrl === 'string' &&
-    typeof m.upstreamBytes === 'number' &&
-    typeof m.createdAt === 'number' &&
-    typeof m.source === 'string'
-  );
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -95,21 +57,14 @@ export class DiskCache {
     if (integrity !== undefined) await cacache.rm.content(this.dir, integrity).catch(() => undefined);
   }
 
-  /** Every live entry of the index, for the eviction bookkeeping at start. */
-  async list(): Promise<(IndexedEntry & { integrity: string })[]> {
-    const entries: (IndexedEntry & { integrity: string })[] = [];
-    const all = await cacache.ls(this.dir);
-    for (const entry of Object.values(all)) {
-      if (!isCachedMeta(entry.metadata)) continue;
-      entries.push({ key: entry.key, size: entry.size ?? 0, meta: entry.metadata, integrity: entry.integrity });
-    }
-    return entries;
-  }
-
-  /** Integrity of the stored content of a key (needed to delete it), if any. */
-  async integrityOf(key: string): Promise<string | undefined> {
+  /**
+   * What the index says of a key without reading its content (one small file read): its content's
+   * integrity (needed to delete it) and its source, or undefined when there is no entry.
+   */
+  async info(key: string): Promise<{ integrity: string; source: string | undefined } | undefined> {
     const info = await cacache.get.info(this.dir, key);
-    return info?.integrity;
+    if (!info) return undefined;
+    return { integrity: info.integrity, source: isCachedMeta(info.metadata) ? info.metadata.source : undefined };
   }
 
   /** cacache's `verify`: removes content no index entry points to and compacts the index. */

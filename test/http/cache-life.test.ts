@@ -1,9 +1,12 @@
 /**
  * Cache behaviour under concurrency and over time, through HTTP: single flight, server-side expiry,
- * LRU eviction under a small CACHE_MAX_BYTES, and the purge API.
+ * LRU eviction under a small CACHE_MAX_BYTES, the purge API, and hits across a restart.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startOrigin, type OriginServer } from '../helpers/origin-server.js';
 import { startService, u, type TestService } from '../helpers/service.js';
 
@@ -95,6 +98,33 @@ describe('eviction', () => {
       assert.equal((await service.request(path(206))).headers.get('x-cache'), 'HIT', 'the newest entry is kept');
     } finally {
       await service.close();
+    }
+  });
+});
+
+describe('restart', () => {
+  test('a variant cached before a restart is a HIT from disk right after it, without the origin', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'pixproxy-restart-'));
+    try {
+      const path = `/?url=${src('Portrait_2.jpg')}&w=70`;
+      const first = await startService({ cacheDir });
+      const miss = await first.request(path);
+      assert.equal(miss.headers.get('x-cache'), 'MISS');
+      await first.close();
+      const fetched = origin.hitsFor('/fixtures/Portrait_2.jpg');
+      const second = await startService({ cacheDir });
+      try {
+        const hit = await second.request(path);
+        assert.equal(hit.headers.get('x-cache'), 'HIT');
+        assert.deepEqual(hit.body, miss.body);
+        assert.equal(origin.hitsFor('/fixtures/Portrait_2.jpg'), fetched);
+        await second.app.cache?.loaded;
+        assert.equal(second.app.cache?.stats().diskEntries, 1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true, maxRetries: 5 });
     }
   });
 });
