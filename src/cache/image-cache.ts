@@ -233,6 +233,7 @@ export class ImageCache {
     this.closed = true;
     this.stopLoading.abort();
     await this.flush();
+    await this.disk.close();
   }
 
   /** Waits for background writes and evictions (shutdown, tests). */
