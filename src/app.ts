@@ -4,8 +4,11 @@
  */
 import type { Config } from './config.js';
 import { ImageCache } from './cache/image-cache.js';
-import { InFlight, startServer, type RunningServer } from './http/server.js';
+import { InFlight, startServer, type RequestFacts, type RunningServer, type ServedRequest } from './http/server.js';
+import { CdnPurger } from './cdn/purger.js';
+import { ServedUrls } from './cdn/served-urls.js';
 import { RequestResolver } from './http/resolve-request.js';
+import { CachePolicy } from './http/cache-policy.js';
 import { createStaticSite } from './playground/index.js';
 import { Observer } from './http/observe.js';
 import { Metrics } from './metrics.js';
@@ -43,6 +46,19 @@ export function pipelineLimits(config: Config): PipelineLimits {
     maxPages: config.maxPages,
     timeoutSeconds: config.processTimeoutS,
     enabledOutputs: ['jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'json'],
+  };
+}
+
+/** The caches in front that purges are passed on to, when any is configured. */
+function frontCaches(config: Config, log: Logger, metrics: Metrics): { urls: ServedUrls; purger: CdnPurger } | undefined {
+  const cloudflare =
+    config.cloudflareZoneId !== undefined && config.cloudflareApiToken !== undefined
+      ? { apiBase: config.cloudflareApiBase, zoneId: config.cloudflareZoneId, token: config.cloudflareApiToken }
+      : undefined;
+  if (config.publicUrl === undefined || (!cloudflare && config.purgeHttpCaches.length === 0)) return undefined;
+  return {
+    urls: new ServedUrls(config.purgeUrlsRemembered),
+    purger: new CdnPurger({ publicUrl: config.publicUrl, cloudflare, httpCaches: config.purgeHttpCaches, log, metrics }),
   };
 }
 
@@ -100,6 +116,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     },
   });
 
+  const front = frontCaches(config, log, metrics);
   const inFlight = new InFlight();
   let server: RunningServer;
   try {
@@ -122,6 +139,23 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
         metricsToken: config.metricsToken,
         headLimits: { maxUrlBytes: config.maxUrlBytes, maxHeaderBytes: config.maxHeaderBytes },
         viaPseudonym: config.viaPseudonym,
+        ...(front
+          ? {
+              front,
+              served: (request: ServedRequest, facts: RequestFacts) =>
+                front.urls.record(request.delivery.url, request.key, facts.query === '' ? facts.path : `${facts.path}?${facts.query}`),
+            }
+          : {}),
+        success: {
+          policy: new CachePolicy({
+            sMaxAgeS: config.sMaxAgeS,
+            staleWhileRevalidateS: config.staleWhileRevalidateS,
+            staleIfErrorS: config.staleIfErrorS,
+            immutable: config.cacheImmutable,
+            cdnMaxAgeS: config.cdnMaxAgeS,
+          }),
+          servedBy: config.instanceName,
+        },
       },
       config.host,
       config.port,

@@ -54,6 +54,16 @@ export function sendNow(res: HttpResponse, status: string, headers: Headers, bod
   if (!endWith(res, body, live)) res.onAborted(() => (live.aborted = true));
 }
 
+/**
+ * A 304: the headers and no body, so no Content-Length either (RFC 9110 8.6 allows it, and it would
+ * have to be the 200's). Synchronous, for the hit path; uWS needs an abort handler here too.
+ */
+export function sendNotModifiedNow(res: HttpResponse, status: string, headers: Headers): void {
+  res.onAborted(() => undefined);
+  writeHead(res, status, headers);
+  res.endWithoutBody();
+}
+
 /** For handlers that await: knows whether the client is still there and tells the work when it left. */
 export class ResponseWriter {
   private readonly live: Liveness = { aborted: false };
@@ -93,6 +103,16 @@ export class ResponseWriter {
       writeHead(this.res, status, headers);
       if (head) this.res.endWithoutBody(bytes.byteLength);
       else endWith(this.res, bytes, this.live);
+    });
+  }
+
+  /** A response without a body and without Content-Length (304). */
+  sendWithoutBody(status: string, headers: Headers): void {
+    if (this.live.aborted || this.finished) return;
+    this.finished = true;
+    this.res.cork(() => {
+      writeHead(this.res, status, headers);
+      this.res.endWithoutBody();
     });
   }
 

@@ -7,7 +7,7 @@ import type { HttpRequest, HttpResponse, us_listen_socket } from '@btc-vision/uw
 import type { Logger } from '../log.js';
 import type { ImageCache } from '../cache/image-cache.js';
 import type { ImageService } from '../service/image-service.js';
-import { handlePurge } from './purge-route.js';
+import { handlePurge, type PurgeDeps } from './purge-route.js';
 import type { RequestResolver } from './resolve-request.js';
 import type { StaticSite } from '../playground/index.js';
 import { handleImageRequest } from './image-route.js';
@@ -20,7 +20,8 @@ import { bearerMatches } from './bearer.js';
 import { clientIp } from './client-ip.js';
 import { inspectHead, type HeadLimits, type HeadProblem } from './request-guard.js';
 import type { Observer, RequestRecord, Route } from './observe.js';
-import { commonHeaders } from './headers.js';
+import { commonHeaders, type SuccessOptions } from './headers.js';
+import type { Conditions } from './validators.js';
 import { ResponseWriter, type Headers } from './respond.js';
 import { statusLine } from './status.js';
 import type { ListenWithOptions, UwsModule } from './uws.js';
@@ -50,6 +51,18 @@ export interface ServerDeps {
   readonly headLimits: HeadLimits;
   /** VIA_PSEUDONYM: an image request whose Via names it is one of our own fetches come back. */
   readonly viaPseudonym: string;
+  /** The CDN and HTTP caches in front, for purges; undefined when none is configured. */
+  readonly front?: PurgeDeps['front'];
+  /** Caching policy and instance name for the headers of a success. */
+  readonly success: SuccessOptions;
+  /** Told of each image request answered with a success, to remember its URL for CDN purges. */
+  readonly served?: (request: ServedRequest, facts: RequestFacts) => void;
+}
+
+/** What `served` is told about a request: its variant and its source. */
+export interface ServedRequest {
+  readonly key: string;
+  readonly delivery: { readonly url: string };
 }
 
 export interface RunningServer {
@@ -74,7 +87,7 @@ export class InFlight {
 }
 
 /** The request facts handlers may use after the first await. */
-export interface RequestFacts {
+export interface RequestFacts extends Conditions {
   readonly method: string;
   readonly path: string;
   readonly query: string;
@@ -152,6 +165,8 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     accept: req.getHeader('accept'),
     authorization: req.getHeader('authorization'),
     via: req.getHeader('via'),
+    ifNoneMatch: req.getHeader('if-none-match'),
+    ifModifiedSince: req.getHeader('if-modified-since'),
   };
   const inspected = inspectHead(req, facts.path.length + (facts.query === '' ? 0 : facts.query.length + 1), deps.headLimits, deps.trustProxy);
   const socketIp = Buffer.from(res.getRemoteAddressAsText()).toString();
@@ -192,7 +207,7 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
   }
   const writer = new ResponseWriter(res);
   if (facts.method === 'delete' && deps.purgeToken !== undefined && (facts.path === '/cache' || facts.path === '/cache/variant')) {
-    handlePurge(writer, facts, { cache: deps.cache, token: deps.purgeToken }).then(
+    handlePurge(writer, facts, { cache: deps.cache, token: deps.purgeToken, ...(deps.front ? { front: deps.front } : {}) }).then(
       (status) => deps.observer.finish(record, 'purge', status, 0),
       (error: unknown) => {
         deps.log.error({ err: error }, 'purge failed');
