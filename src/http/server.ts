@@ -53,6 +53,12 @@ export interface ServerDeps {
   readonly viaPseudonym: string;
   /** The CDN and HTTP caches in front, for purges; undefined when none is configured. */
   readonly front?: PurgeDeps['front'];
+  /** OUTPUT_AUTO: `redirect` sends `output=auto` to the explicit format's URL. */
+  readonly outputAuto?: 'vary' | 'redirect';
+  /** SIGNING_KEY, to sign the redirect of OUTPUT_AUTO=redirect. */
+  readonly signingKey?: string | undefined;
+  /** True once a graceful stop has begun: /health answers 503 so load balancers move traffic. */
+  readonly draining?: () => boolean;
   /** Caching policy and instance name for the headers of a success. */
   readonly success: SuccessOptions;
   /** Told of each image request answered with a success, to remember its URL for CDN purges. */
@@ -108,8 +114,21 @@ function json(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, r
 }
 
 function handleHealth(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean): void {
-  const ready = deps.ready();
-  json(writer, record, deps, 'health', ready ? 200 : 503, { status: ready ? 'ok' : 'starting', uws: deps.build }, noStore, head);
+  const status = deps.draining?.() ? 'draining' : deps.ready() ? 'ok' : 'starting';
+  json(writer, record, deps, 'health', status === 'ok' ? 200 : 503, { status, uws: deps.build }, noStore, head);
+}
+
+/**
+ * Which endpoints a listener serves. `all`: everything on one port (no ADMIN_PORT). With ADMIN_PORT,
+ * the `public` listener answers 404 for /metrics and the `admin` one serves only the operator
+ * endpoints (/metrics, /health, the purge API).
+ */
+export type ListenerRole = 'all' | 'public' | 'admin';
+
+const operatorPaths = new Set(['/metrics', '/health', '/cache', '/cache/variant']);
+
+function notFound(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean): void {
+  json(writer, record, deps, 'other', 404, { status: 'error', code: 404, message: 'Not Found' }, noStore, head);
 }
 
 /** Spec 1.5: tells browsers to drop what they cached from this host. */
@@ -157,7 +176,7 @@ function refuse(res: HttpResponse, record: RequestRecord, deps: ServerDeps, prob
   deps.observer.finish(record, 'other', problem.status, Buffer.byteLength(body));
 }
 
-function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
+function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps, role: ListenerRole): void {
   const facts: RequestFacts = {
     method: req.getMethod().toLowerCase(),
     path: req.getUrl(),
@@ -180,6 +199,10 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     return;
   }
   const isHead = facts.method === 'head';
+  if ((role === 'admin' && !operatorPaths.has(facts.path)) || (role === 'public' && facts.path === '/metrics')) {
+    notFound(new ResponseWriter(res), record, deps, isHead);
+    return;
+  }
   if (facts.method === 'get' || isHead) {
     switch (facts.path) {
       case '/health':
@@ -243,9 +266,15 @@ async function listenFailure(host: string, port: number, reusePort: boolean): Pr
   return new Error(`cannot listen on ${host}:${port}${code === undefined ? '' : ` (${code})`}`);
 }
 
-export function startServer(deps: ServerDeps, host: string, port: number, options: { reusePort: boolean } = { reusePort: false }): Promise<RunningServer> {
+export function startServer(
+  deps: ServerDeps,
+  host: string,
+  port: number,
+  options: { reusePort: boolean; role?: ListenerRole } = { reusePort: false },
+): Promise<RunningServer> {
   const app = deps.uws.App();
-  app.any('/*', (res, req) => dispatch(res, req, deps));
+  const role = options.role ?? 'all';
+  app.any('/*', (res, req) => dispatch(res, req, deps, role));
   // uWS sets SO_REUSEPORT on its listen sockets by default, so a second instance on the same port
   // would start and silently take half the connections. LIBUS_LISTEN_EXCLUSIVE_PORT leaves it off:
   // the kernel then refuses any other bind to the port, atomically, in both directions.
