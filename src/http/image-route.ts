@@ -102,7 +102,9 @@ async function serveAsync(writer: ResponseWriter, request: ImageRequest, facts: 
     : undefined;
   // The caller's numbers go on the 429 only: a success may be stored by a shared cache and replayed
   // to everyone, so it carries nothing about who asked.
-  const limitHeaders = (error: ServiceError): Headers => (decision && error.code === 'RATE_LIMITED' ? rateLimitHeaders(decision) : []);
+  // The 429 itself carries them, so no shared cache may keep it.
+  const limitHeaders = (error: ServiceError): Headers =>
+    decision && error.code === 'RATE_LIMITED' ? [...rateLimitHeaders(decision), ['Cache-Control', 'private, no-store']] : [];
   try {
     const served = await deps.images.serve({ url: request.delivery.url, plan: request.plan, key: request.key }, writer.signal, admit);
     deps.metrics.cacheResult(served.cache === 'HIT' ? 'hit' : 'miss', served.tier ?? 'none');

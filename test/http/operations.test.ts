@@ -51,6 +51,7 @@ describe('rate limiting', () => {
     assert.equal(refused.status, 429);
     assert.equal(JSON.parse(refused.body.toString()).code, 429);
     assert.equal(refused.headers.get('x-ratelimit-remaining'), '0');
+    assert.equal(refused.headers.get('cache-control'), 'private, no-store', 'per-client numbers: never stored by a shared cache');
     const retryAfter = Number(refused.headers.get('retry-after'));
     assert.ok(retryAfter > 3500 && retryAfter <= 3600, `banned for about an hour, Retry-After ${retryAfter}`);
     assert.ok(Number(refused.headers.get('x-ratelimit-reset')) >= retryAfter);
