@@ -163,7 +163,11 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
       outputAuto: config.outputAuto,
       signingKey: config.signingKey,
     };
-    server = await startServer(deps, config.host, config.port, { reusePort: config.listenReusePort, role: config.adminPort === undefined ? 'all' : 'public' });
+    server = await startServer(deps, config.host, config.port, {
+      reusePort: config.listenReusePort,
+      role: config.adminPort === undefined ? 'all' : 'public',
+      http10Bridge: config.http10Bridge,
+    });
     if (config.adminPort !== undefined) {
       try {
         admin = await startServer(deps, config.adminHost, config.adminPort, { reusePort: config.listenReusePort, role: 'admin' });

@@ -80,6 +80,7 @@ export interface Config {
   readonly purgeHttpCaches: readonly string[];
   readonly purgeUrlsRemembered: number;
   readonly drainDelayS: number;
+  readonly http10Bridge: boolean;
 }
 
 export class ConfigError extends Error {
@@ -247,6 +248,7 @@ export const settings = [
   { env: 'PURGE_HTTP_CACHES', key: 'purgeHttpCaches', defaultText: 'none', doc: 'Comma-separated base URLs of HTTP caches (Varnish, nginx with a purge module) that get a `PURGE` request for each remembered URL on purge, with the `PUBLIC_URL` host as `Host`.', parse: baseUrlList },
   { env: 'PURGE_URLS_REMEMBERED', key: 'purgeUrlsRemembered', defaultText: '100000', doc: 'Request URLs remembered for CDN purges (only with Cloudflare or HTTP caches set); least recently served forgotten first, and at most 32 per variant.', parse: integer(1, 10_000_000) },
   { env: 'DRAIN_DELAY_S', key: 'drainDelayS', defaultText: '0', doc: 'On SIGTERM, how long `/health` answers 503 while requests are still served before the port closes, so a load balancer that polls `/health` moves traffic first.', parse: integer(0, 600) },
+  { env: 'HTTP10_BRIDGE', key: 'http10Bridge', defaultText: 'false', doc: '`true` puts a relay in front of uWS on the public port so HTTP/1.0 clients get answers (uWS 20.30 never answers them, newer builds answer 505); the client address reaches uWS in a PROXY protocol header. Costs a hop per connection: only for a box that HTTP/1.0 clients reach directly; nginx and CDNs speak HTTP/1.1. Not with `LISTEN_REUSE_PORT`.', parse: boolean },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -313,6 +315,7 @@ const defaults: Config = {
   purgeHttpCaches: [],
   purgeUrlsRemembered: 100_000,
   drainDelayS: 0,
+  http10Bridge: false,
 };
 
 function isProblem(value: unknown): value is { problem: string } {
@@ -331,6 +334,7 @@ function crossChecks(config: Config): string[] {
   if ((config.cloudflareZoneId !== undefined || config.purgeHttpCaches.length > 0) && config.purgeToken === undefined) {
     problems.push('PURGE_TOKEN: required with CLOUDFLARE_ZONE_ID or PURGE_HTTP_CACHES (purges arrive through the purge API)');
   }
+  if (config.http10Bridge && config.listenReusePort) problems.push('HTTP10_BRIDGE and LISTEN_REUSE_PORT cannot be combined (the bridge listens with Node, which cannot share a port here)');
   return problems;
 }
 

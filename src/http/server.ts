@@ -26,6 +26,7 @@ import { ResponseWriter, type Headers } from './respond.js';
 import { statusLine } from './status.js';
 import type { ListenWithOptions, UwsModule } from './uws.js';
 import { createServer as createNetServer } from 'node:net';
+import { startHttp10Bridge } from './http10-bridge.js';
 
 export interface ServerDeps {
   readonly uws: UwsModule;
@@ -176,7 +177,7 @@ function refuse(res: HttpResponse, record: RequestRecord, deps: ServerDeps, prob
   deps.observer.finish(record, 'other', problem.status, Buffer.byteLength(body));
 }
 
-function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps, role: ListenerRole): void {
+function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps, role: ListenerRole, bridged: boolean): void {
   const facts: RequestFacts = {
     method: req.getMethod().toLowerCase(),
     path: req.getUrl(),
@@ -188,7 +189,8 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps, role: L
     ifModifiedSince: req.getHeader('if-modified-since'),
   };
   const inspected = inspectHead(req, facts.path.length + (facts.query === '' ? 0 : facts.query.length + 1), deps.headLimits, deps.trustProxy);
-  const socketIp = Buffer.from(res.getRemoteAddressAsText()).toString();
+  // Behind the HTTP/1.0 bridge the socket is the bridge's: the client is in its PROXY header.
+  const socketIp = Buffer.from(bridged ? res.getProxiedRemoteAddressAsText() : res.getRemoteAddressAsText()).toString() || Buffer.from(res.getRemoteAddressAsText()).toString();
   const record: RequestRecord = {
     ip: clientIp(socketIp, deps.trustProxy, inspected.proxyLines),
     method: facts.method,
@@ -270,21 +272,24 @@ export function startServer(
   deps: ServerDeps,
   host: string,
   port: number,
-  options: { reusePort: boolean; role?: ListenerRole } = { reusePort: false },
+  options: { reusePort: boolean; role?: ListenerRole; http10Bridge?: boolean } = { reusePort: false },
 ): Promise<RunningServer> {
   const app = deps.uws.App();
   const role = options.role ?? 'all';
-  app.any('/*', (res, req) => dispatch(res, req, deps, role));
+  const bridged = options.http10Bridge === true;
+  app.any('/*', (res, req) => dispatch(res, req, deps, role, bridged));
   // uWS sets SO_REUSEPORT on its listen sockets by default, so a second instance on the same port
   // would start and silently take half the connections. LIBUS_LISTEN_EXCLUSIVE_PORT leaves it off:
   // the kernel then refuses any other bind to the port, atomically, in both directions.
-  const listenOptions = options.reusePort ? LIBUS_LISTEN_DEFAULT : LIBUS_LISTEN_EXCLUSIVE_PORT;
+  const listenOptions = options.reusePort && !bridged ? LIBUS_LISTEN_DEFAULT : LIBUS_LISTEN_EXCLUSIVE_PORT;
   // The typings lack the (host, port, options, callback) form that both native builds take.
   const listener = app as unknown as ListenWithOptions;
+  // With the HTTP/1.0 bridge, uWS listens on loopback behind it, on a port of the kernel's choice.
+  const [uwsHost, uwsPort] = bridged ? ['127.0.0.1', 0] : [host, port];
   return new Promise((resolve, reject) => {
-    listener.listen(host, port, listenOptions, (socket: us_listen_socket | false) => {
+    listener.listen(uwsHost, uwsPort, listenOptions, (socket: us_listen_socket | false) => {
       if (!socket) {
-        listenFailure(host, port, options.reusePort).then(reject, reject);
+        listenFailure(uwsHost, uwsPort, options.reusePort).then(reject, reject);
         return;
       }
       let listening = true;
@@ -294,7 +299,7 @@ export function startServer(
         listening = false;
         deps.uws.us_listen_socket_close(socket);
       };
-      resolve({
+      const running: RunningServer = {
         port: deps.uws.us_socket_local_port(socket),
         stopListening,
         inFlight: () => deps.inFlight.count,
@@ -302,7 +307,30 @@ export function startServer(
           stopListening();
           app.close?.();
         },
-      });
+      };
+      if (!bridged) {
+        resolve(running);
+        return;
+      }
+      startHttp10Bridge(host, port, running.port).then(
+        (bridge) =>
+          resolve({
+            ...running,
+            port: bridge.port,
+            stopListening: () => {
+              bridge.stopListening();
+              running.stopListening();
+            },
+            close: () => {
+              bridge.close();
+              running.close();
+            },
+          }),
+        (error: unknown) => {
+          running.close();
+          reject(error instanceof Error && 'code' in error && error.code === 'EADDRINUSE' ? new Error(`cannot listen on ${host}:${port}: the port is already in use`) : error);
+        },
+      );
     });
   });
 }
