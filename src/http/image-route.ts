@@ -19,7 +19,6 @@ import type { RequestRecord } from './observe.js';
 import type { ResolvedRequest } from './resolve-request.js';
 import { ResponseWriter, sendNotModifiedNow, sendNow, type Headers } from './respond.js';
 import { explicitLocation } from './auto-redirect.js';
-import type { ImageFormat } from '../plan/types.js';
 import { isNotModified, notModifiedHeaders, type Conditions } from './validators.js';
 import type { RequestFacts, ServerDeps } from './server.js';
 import { statusLine } from './status.js';
@@ -130,7 +129,9 @@ async function serveAsync(writer: ResponseWriter, request: ImageRequest, facts: 
 
 /** OUTPUT_AUTO=redirect: the negotiated format goes into the URL instead of `Vary: Accept`. */
 function redirectToExplicit(writer: ResponseWriter, request: ImageRequest, facts: RequestFacts, record: RequestRecord, deps: ServerDeps, head: boolean): void {
-  const location = explicitLocation(facts.path, facts.query, request.plan.output === 'auto' ? undefined : (request.plan.output as ImageFormat | undefined), deps.signingKey);
+  // Negotiation (negotiate.ts) picks AVIF, WebP or the origin's format (no `output`).
+  const format = request.plan.output === 'avif' || request.plan.output === 'webp' ? request.plan.output : undefined;
+  const location = explicitLocation(facts.path, facts.query, format, deps.signingKey);
   const headers: Headers = [...commonHeaders, ['Location', location], ['Vary', 'Accept'], ['Cache-Control', 'private, no-store'], ['Content-Type', 'text/plain']];
   writer.send(statusLine(302), headers, '', head);
   deps.observer.finish(record, 'image', 302, 0, { url: request.delivery.url });
