@@ -12,9 +12,21 @@ interface Liveness {
   aborted: boolean;
 }
 
-function writeHead(res: HttpResponse, status: string, headers: Headers): void {
+/** uWS lets us attach our own data to a response object; this mark asks for `Connection: close`. */
+type Markable = HttpResponse & { closeAfter?: boolean };
+
+/**
+ * Asks the client to close the connection after this response (a draining box: nginx then stops
+ * reusing its kept-alive connections to us instead of finding them closed later).
+ */
+export function markClosing(res: HttpResponse): void {
+  (res as Markable).closeAfter = true;
+}
+
+function writeHead(res: HttpResponse, status: string, headers: Headers, mayClose = true): void {
   res.writeStatus(status);
   for (const [name, value] of headers) res.writeHeader(name, value);
+  if (mayClose && (res as Markable).closeAfter === true) res.writeHeader('Connection', 'close');
 }
 
 /**
@@ -121,7 +133,8 @@ export class ResponseWriter {
     if (this.live.aborted || this.finished) return;
     this.finished = true;
     this.res.cork(() => {
-      writeHead(this.res, status, headers);
+      // uWS writes its own `Connection: close` here.
+      writeHead(this.res, status, headers, false);
       this.res.end(body, true);
     });
   }

@@ -22,7 +22,7 @@ import { inspectHead, type HeadLimits, type HeadProblem } from './request-guard.
 import type { Observer, RequestRecord, Route } from './observe.js';
 import { commonHeaders, type SuccessOptions } from './headers.js';
 import type { Conditions } from './validators.js';
-import { ResponseWriter, type Headers } from './respond.js';
+import { ResponseWriter, markClosing, type Headers } from './respond.js';
 import { statusLine } from './status.js';
 import type { ListenWithOptions, UwsModule } from './uws.js';
 import { createServer as createNetServer } from 'node:net';
@@ -200,6 +200,7 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps, role: L
     refuse(res, record, deps, inspected.problem);
     return;
   }
+  if (deps.draining?.()) markClosing(res);
   const isHead = facts.method === 'head';
   if ((role === 'admin' && !operatorPaths.has(facts.path)) || (role === 'public' && facts.path === '/metrics')) {
     notFound(new ResponseWriter(res), record, deps, isHead);

@@ -106,7 +106,10 @@ describe('graceful stop', () => {
       const health = await service.request('/health');
       assert.equal(health.status, 503);
       assert.equal((JSON.parse(health.body.toString()) as { status: string }).status, 'draining');
-      assert.equal((await service.request(`/?url=${src('320x240.jpg')}&w=33`)).status, 200, 'still serving while draining');
+      const image = await service.request(`/?url=${src('320x240.jpg')}&w=33`);
+      assert.equal(image.status, 200, 'still serving while draining');
+      assert.equal(image.headers.get('connection'), 'close', 'and asking clients (nginx) not to reuse the connection');
+      assert.equal(health.headers.get('connection'), 'close');
       assert.equal(await stopped, true);
     } finally {
       await service.close().catch(() => undefined);
