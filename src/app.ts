@@ -4,8 +4,11 @@
  */
 import type { Config } from './config.js';
 import { ImageCache } from './cache/image-cache.js';
-import { InFlight, startServer, type RunningServer } from './http/server.js';
+import { InFlight, startServer, type RequestFacts, type RunningServer, type ServedRequest, type ServerDeps } from './http/server.js';
+import { CdnPurger } from './cdn/purger.js';
+import { ServedUrls } from './cdn/served-urls.js';
 import { RequestResolver } from './http/resolve-request.js';
+import { CachePolicy } from './http/cache-policy.js';
 import { createStaticSite } from './playground/index.js';
 import { Observer } from './http/observe.js';
 import { Metrics } from './metrics.js';
@@ -25,6 +28,8 @@ import 'sharp';
 
 export interface App {
   readonly port: number;
+  /** The admin listener's port, with ADMIN_PORT. */
+  readonly adminPort: number | undefined;
   readonly pool: ImageWorkerPool;
   readonly images: ImageService;
   readonly cache: ImageCache | undefined;
@@ -43,6 +48,19 @@ export function pipelineLimits(config: Config): PipelineLimits {
     maxPages: config.maxPages,
     timeoutSeconds: config.processTimeoutS,
     enabledOutputs: ['jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'json', 'jxl'],
+  };
+}
+
+/** The caches in front that purges are passed on to, when any is configured. */
+function frontCaches(config: Config, log: Logger, metrics: Metrics): { urls: ServedUrls; purger: CdnPurger } | undefined {
+  const cloudflare =
+    config.cloudflareZoneId !== undefined && config.cloudflareApiToken !== undefined
+      ? { apiBase: config.cloudflareApiBase, zoneId: config.cloudflareZoneId, token: config.cloudflareApiToken }
+      : undefined;
+  if (config.publicUrl === undefined || (!cloudflare && config.purgeHttpCaches.length === 0)) return undefined;
+  return {
+    urls: new ServedUrls(config.purgeUrlsRemembered),
+    purger: new CdnPurger({ publicUrl: config.publicUrl, cloudflare, httpCaches: config.purgeHttpCaches, log, metrics }),
   };
 }
 
@@ -100,33 +118,65 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     },
   });
 
+  const front = frontCaches(config, log, metrics);
   const inFlight = new InFlight();
+  let draining = false;
   let server: RunningServer;
+  let admin: RunningServer | undefined;
   try {
-    server = await startServer(
-      {
-        uws: loaded.uws,
-        images,
-        log,
-        ready: () => ready,
-        build: loaded.build,
-        cache,
-        purgeToken: config.purgeToken,
-        resolver: new RequestResolver(config.signingKey),
-        inFlight,
-        site: createStaticSite({ sampleUrl: config.playgroundSampleUrl }),
-        metrics,
-        observer: new Observer(metrics, options.access),
-        limiter,
-        trustProxy: config.trustProxy,
-        metricsToken: config.metricsToken,
-        headLimits: { maxUrlBytes: config.maxUrlBytes, maxHeaderBytes: config.maxHeaderBytes },
-        viaPseudonym: config.viaPseudonym,
+    const deps: ServerDeps = {
+      uws: loaded.uws,
+      images,
+      log,
+      ready: () => ready,
+      build: loaded.build,
+      cache,
+      purgeToken: config.purgeToken,
+      resolver: new RequestResolver(config.signingKey),
+      inFlight,
+      site: createStaticSite({ sampleUrl: config.playgroundSampleUrl }),
+      metrics,
+      observer: new Observer(metrics, options.access),
+      limiter,
+      trustProxy: config.trustProxy,
+      metricsToken: config.metricsToken,
+      headLimits: { maxUrlBytes: config.maxUrlBytes, maxHeaderBytes: config.maxHeaderBytes },
+      viaPseudonym: config.viaPseudonym,
+      ...(front
+        ? {
+            front,
+            served: (request: ServedRequest, facts: RequestFacts) =>
+              front.urls.record(request.delivery.url, request.key, facts.query === '' ? facts.path : `${facts.path}?${facts.query}`),
+          }
+        : {}),
+      success: {
+        policy: new CachePolicy({
+          sMaxAgeS: config.sMaxAgeS,
+          staleWhileRevalidateS: config.staleWhileRevalidateS,
+          staleIfErrorS: config.staleIfErrorS,
+          immutable: config.cacheImmutable,
+          cdnMaxAgeS: config.cdnMaxAgeS,
+        }),
+        servedBy: config.instanceName,
       },
-      config.host,
-      config.port,
-      { reusePort: config.listenReusePort },
-    );
+      draining: () => draining,
+      outputAuto: config.outputAuto,
+      signingKey: config.signingKey,
+    };
+    server = await startServer(deps, config.host, config.port, {
+      reusePort: config.listenReusePort,
+      role: config.adminPort === undefined ? 'all' : 'public',
+      http10Bridge: config.http10Bridge,
+    });
+    if (config.adminPort !== undefined) {
+      try {
+        admin = await startServer(deps, config.adminHost, config.adminPort, { reusePort: config.listenReusePort, role: 'admin' });
+      } catch (error) {
+        server.close();
+        throw error;
+      }
+      log.info({ host: config.adminHost, port: admin.port }, 'admin listener (/metrics, /health, purge)');
+    }
   } catch (error) {
     await pool.close();
     throw error;
@@ -140,17 +190,27 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
 
   const close = async (): Promise<void> => {
     server.close();
+    admin?.close();
     await Promise.all([pool.close(), closeOriginAgents(), limiter?.close()]);
     // After the pool: jobs that were still running may have finished into the cache meanwhile.
     await cache?.close();
   };
   return {
     port: server.port,
+    adminPort: admin?.port,
     pool,
     images,
     cache,
     close,
     async shutdown(timeoutMs) {
+      // /health says 503 first while requests are still served, so a balancer that polls it moves
+      // traffic before the port closes; one that does not sees connections refused and retries
+      // elsewhere. Requests already in flight finish either way.
+      draining = true;
+      if (config.drainDelayS > 0) {
+        log.info({ seconds: config.drainDelayS }, 'draining: /health answers 503 before the port closes');
+        await new Promise((resolve) => setTimeout(resolve, config.drainDelayS * 1000));
+      }
       server.stopListening();
       const deadline = Date.now() + timeoutMs;
       while (server.inFlight() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));

@@ -64,6 +64,23 @@ export interface Config {
   readonly viaPseudonym: string;
   readonly fetchConcurrencyPerHost: number;
   readonly downloadMemoryBytes: number;
+  readonly sMaxAgeS: number | undefined;
+  readonly staleWhileRevalidateS: number | undefined;
+  readonly staleIfErrorS: number | undefined;
+  readonly cacheImmutable: boolean;
+  readonly cdnMaxAgeS: number | undefined;
+  readonly instanceName: string | undefined;
+  readonly adminHost: string;
+  readonly adminPort: number | undefined;
+  readonly outputAuto: 'vary' | 'redirect';
+  readonly publicUrl: string | undefined;
+  readonly cloudflareZoneId: string | undefined;
+  readonly cloudflareApiToken: string | undefined;
+  readonly cloudflareApiBase: string;
+  readonly purgeHttpCaches: readonly string[];
+  readonly purgeUrlsRemembered: number;
+  readonly drainDelayS: number;
+  readonly http10Bridge: boolean;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +152,31 @@ const hostList: Parser<readonly string[]> = (raw) => {
 /** RFC 9110 token characters: what a Via pseudonym may be made of. */
 const PSEUDONYM = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 
+/** An http(s) URL without query or fragment; returned without a trailing slash. */
+function baseUrl(raw: string): string | { problem: string } {
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { problem: 'must be an http:// or https:// URL' };
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') return { problem: 'must be an http:// or https:// URL without query' };
+  return text.replace(/\/+$/, '');
+}
+
+const baseUrlList: Parser<readonly string[]> = (raw) => {
+  const urls: string[] = [];
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const parsed = baseUrl(part);
+    if (typeof parsed !== 'string') return { problem: `'${part}' ${parsed.problem}` };
+    urls.push(parsed);
+  }
+  return Object.freeze(urls);
+};
+
+const outputAutoModes = ['vary', 'redirect'] as const;
+
 const trustProxyHeaders = ['cf-connecting-ip', 'x-forwarded-for'] as const;
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -190,6 +232,23 @@ export const settings = [
   { env: 'VIA_PSEUDONYM', key: 'viaPseudonym', defaultText: 'pixproxy', doc: 'Name sent to origins as `Via: 1.1 <name>`; an image request that arrives carrying it is a loop and gets `508`. Give every instance behind one address the same name; another pixproxy deployment you fetch from must use a different one.', parse: (raw) => (PSEUDONYM.test(raw.trim()) ? raw.trim() : { problem: 'must be 1 to 64 token characters (letters, digits, and !#$%&\'*+.^_`|~-)' }) },
   { env: 'FETCH_CONCURRENCY_PER_HOST', key: 'fetchConcurrencyPerHost', defaultText: '8', doc: 'Origin downloads at once from one host name (IP literals in any spelling count as one); four times as many may wait, beyond that 503. Keeps one slow or hostile host from taking every `FETCH_CONCURRENCY` slot.', parse: integer(1, 10_000) },
   { env: 'DOWNLOAD_MEMORY_BYTES', key: 'downloadMemoryBytes', defaultText: '268435456', doc: 'Origin bytes held in memory at once, from download until processed (256 MiB), reserved as they arrive; when spent, downloads pause (the oldest may finish), and one still waiting at `FETCH_TIMEOUT_MS` gets 503.', parse: integer(1, 2 ** 40) },
+  { env: 'CACHE_S_MAXAGE_S', key: 'sMaxAgeS', defaultText: 'unset', doc: 'Adds `s-maxage=N` to `Cache-Control`: how long shared caches (CDNs) keep a success; browsers keep using `maxage`.', parse: integer(0, 10 * 365 * 86400) },
+  { env: 'CACHE_STALE_WHILE_REVALIDATE_S', key: 'staleWhileRevalidateS', defaultText: 'unset', doc: 'Adds `stale-while-revalidate=N` (RFC 5861): a cache may serve an expired copy for N more seconds while it revalidates in the background.', parse: integer(0, 10 * 365 * 86400) },
+  { env: 'CACHE_STALE_IF_ERROR_S', key: 'staleIfErrorS', defaultText: 'unset', doc: 'Adds `stale-if-error=N` (RFC 5861): a cache may serve an expired copy for N more seconds when we answer with an error or not at all.', parse: integer(0, 10 * 365 * 86400) },
+  { env: 'CACHE_IMMUTABLE', key: 'cacheImmutable', defaultText: 'false', doc: '`true` adds `immutable` (RFC 8246): browsers do not revalidate on reload. Only for sources that never change under the same URL.', parse: boolean },
+  { env: 'CDN_CACHE_CONTROL_MAX_AGE_S', key: 'cdnMaxAgeS', defaultText: 'unset', doc: 'Sends `CDN-Cache-Control: public, max-age=N` (RFC 9213, with the stale directives above): a lifetime only CDNs read (Cloudflare does), leaving `Cache-Control` to browsers.', parse: integer(0, 10 * 365 * 86400) },
+  { env: 'INSTANCE_NAME', key: 'instanceName', defaultText: 'unset (no header)', doc: 'Name of this box, sent as `X-Served-By` on images (the same for every client, so safe in shared caches): shows which box of a fleet made a response.', parse: (raw) => (PSEUDONYM.test(raw.trim()) ? raw.trim() : { problem: 'must be 1-64 token characters (letters, digits, -._~ and the like)' }) },
+  { env: 'ADMIN_HOST', key: 'adminHost', defaultText: '127.0.0.1', doc: 'Address of the admin listener (with `ADMIN_PORT`).', parse: (raw) => (isIP(raw.trim()) || raw.trim() === 'localhost' ? raw.trim() : { problem: 'must be an IP address or localhost' }) },
+  { env: 'ADMIN_PORT', key: 'adminPort', defaultText: 'unset (operator endpoints on the public port)', doc: 'Port of a second listener for operators: `/metrics`, `/health` and the purge API. With it set, the public port answers 404 for `/metrics` (purge and health stay on both). Unset, `/metrics` is on the public port as before.', parse: integer(0, 65535) },
+  { env: 'OUTPUT_AUTO', key: 'outputAuto', defaultText: 'vary', doc: '`vary`: `output=auto` answers the negotiated format with `Vary: Accept` (the spec). `redirect`: it answers `302` to the same URL with the explicit format (uncacheable, tiny), so shared caches that ignore `Vary` (Cloudflare) only ever store explicit URLs.', parse: (raw) => { const v = raw.trim().toLowerCase(); return (outputAutoModes as readonly string[]).includes(v) ? (v as Config['outputAuto']) : { problem: `must be one of ${outputAutoModes.join(', ')}` }; } },
+  { env: 'PUBLIC_URL', key: 'publicUrl', defaultText: 'unset', doc: 'The address clients use, e.g. `https://img.example.com`: CDN and HTTP-cache purges name URLs under it. Needed for `CLOUDFLARE_ZONE_ID` and `PURGE_HTTP_CACHES`.', parse: baseUrl },
+  { env: 'CLOUDFLARE_ZONE_ID', key: 'cloudflareZoneId', defaultText: 'unset (no Cloudflare purge)', doc: 'With `CLOUDFLARE_API_TOKEN`: each purge also purges the URLs this box served the variants under from Cloudflare (purge by URL, 100 a call, retried with backoff).', parse: (raw) => (/^[0-9a-f]{32}$/i.test(raw.trim()) ? raw.trim() : { problem: 'must be a 32-character hex zone id' }) },
+  { env: 'CLOUDFLARE_API_TOKEN', key: 'cloudflareApiToken', defaultText: 'unset', doc: 'Cloudflare API token with the Zone / Cache Purge permission.', parse: (raw) => (raw.trim().length >= 16 ? raw.trim() : { problem: 'must be at least 16 characters' }) },
+  { env: 'CLOUDFLARE_API_BASE', key: 'cloudflareApiBase', defaultText: 'https://api.cloudflare.com/client/v4', doc: 'Cloudflare API address (tests point it elsewhere).', parse: baseUrl },
+  { env: 'PURGE_HTTP_CACHES', key: 'purgeHttpCaches', defaultText: 'none', doc: 'Comma-separated base URLs of HTTP caches (Varnish, nginx with a purge module) that get a `PURGE` request for each remembered URL on purge, with the `PUBLIC_URL` host as `Host`.', parse: baseUrlList },
+  { env: 'PURGE_URLS_REMEMBERED', key: 'purgeUrlsRemembered', defaultText: '100000', doc: 'Request URLs remembered for CDN purges (only with Cloudflare or HTTP caches set); least recently served forgotten first, and at most 32 per variant.', parse: integer(1, 10_000_000) },
+  { env: 'DRAIN_DELAY_S', key: 'drainDelayS', defaultText: '0', doc: 'On SIGTERM, how long `/health` answers 503 while requests are still served before the port closes, so a load balancer that polls `/health` moves traffic first.', parse: integer(0, 600) },
+  { env: 'HTTP10_BRIDGE', key: 'http10Bridge', defaultText: 'false', doc: '`true` puts a relay in front of uWS on the public port so HTTP/1.0 clients get answers (uWS 20.30 never answers them, newer builds answer 505); the client address reaches uWS in a PROXY protocol header. Costs a hop per connection: only for a box that HTTP/1.0 clients reach directly; nginx and CDNs speak HTTP/1.1. Not with `LISTEN_REUSE_PORT`.', parse: boolean },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 const defaults: Config = {
@@ -240,10 +299,43 @@ const defaults: Config = {
   viaPseudonym: 'pixproxy',
   fetchConcurrencyPerHost: 8,
   downloadMemoryBytes: 256 * 1024 ** 2,
+  sMaxAgeS: undefined,
+  staleWhileRevalidateS: undefined,
+  staleIfErrorS: undefined,
+  cacheImmutable: false,
+  cdnMaxAgeS: undefined,
+  instanceName: undefined,
+  adminHost: '127.0.0.1',
+  adminPort: undefined,
+  outputAuto: 'vary',
+  publicUrl: undefined,
+  cloudflareZoneId: undefined,
+  cloudflareApiToken: undefined,
+  cloudflareApiBase: 'https://api.cloudflare.com/client/v4',
+  purgeHttpCaches: [],
+  purgeUrlsRemembered: 100_000,
+  drainDelayS: 0,
+  http10Bridge: false,
 };
 
 function isProblem(value: unknown): value is { problem: string } {
   return typeof value === 'object' && value !== null && 'problem' in value;
+}
+
+/** Settings that only make sense together. */
+function crossChecks(config: Config): string[] {
+  const problems: string[] = [];
+  if ((config.cloudflareZoneId === undefined) !== (config.cloudflareApiToken === undefined)) {
+    problems.push('CLOUDFLARE_ZONE_ID and CLOUDFLARE_API_TOKEN: set both or neither');
+  }
+  if ((config.cloudflareZoneId !== undefined || config.purgeHttpCaches.length > 0) && config.publicUrl === undefined) {
+    problems.push('PUBLIC_URL: required with CLOUDFLARE_ZONE_ID or PURGE_HTTP_CACHES (purges name URLs under it)');
+  }
+  if ((config.cloudflareZoneId !== undefined || config.purgeHttpCaches.length > 0) && config.purgeToken === undefined) {
+    problems.push('PURGE_TOKEN: required with CLOUDFLARE_ZONE_ID or PURGE_HTTP_CACHES (purges arrive through the purge API)');
+  }
+  if (config.http10Bridge && config.listenReusePort) problems.push('HTTP10_BRIDGE and LISTEN_REUSE_PORT cannot be combined (the bridge listens with Node, which cannot share a port here)');
+  return problems;
 }
 
 /** Raw setting values from a config file, keyed by environment name, already turned into strings. */
@@ -271,6 +363,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       else config[setting.key] = parsed;
     }
   }
+  problems.push(...crossChecks(config as unknown as Config));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config as unknown as Config);
 }

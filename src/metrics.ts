@@ -54,6 +54,7 @@ export class Metrics {
   private readonly processing: Histogram;
   private readonly originFetch: Histogram;
   private readonly rateLimitBlocks: Counter;
+  private readonly cdnPurges: Counter;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -97,6 +98,12 @@ export class Metrics {
       help: 'Requests refused by the rate limiter.',
       registers,
     });
+    this.cdnPurges = new Counter({
+      name: 'pixproxy_cdn_purge_requests_total',
+      help: 'Purge requests sent to CDNs and HTTP caches, by target and outcome (ok, retried, failed: given up).',
+      labelNames: ['target', 'outcome'],
+      registers,
+    });
     const queueDepth = options.queueDepth;
     new Gauge({
       name: 'pixproxy_worker_queue_depth',
@@ -137,6 +144,11 @@ export class Metrics {
 
   rateLimitBlocked(): void {
     this.rateLimitBlocks.inc();
+  }
+
+  /** One purge call to a CDN or HTTP cache: `outcome` ok, retried (will try again) or failed (gave up). */
+  cdnPurge(target: 'cloudflare' | 'http-cache', outcome: 'ok' | 'retried' | 'failed'): void {
+    this.cdnPurges.inc({ target, outcome });
   }
 
   /** The Prometheus text exposition of every metric, for the `/metrics` response body. */

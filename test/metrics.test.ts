@@ -75,6 +75,7 @@ describe('metrics', () => {
       [...exposition.types].sort(),
       [
         ['pixproxy_cache_requests_total', 'counter'],
+        ['pixproxy_cdn_purge_requests_total', 'counter'],
         ['pixproxy_http_requests_total', 'counter'],
         ['pixproxy_http_response_bytes_total', 'counter'],
         ['pixproxy_origin_fetch_seconds', 'histogram'],

@@ -7,13 +7,14 @@
  */
 import type { CachedMeta } from '../cache/store.js';
 import type { ResolvedRequest } from './resolve-request.js';
-import { successHeaders } from './headers.js';
+import { successHeaders, type SuccessOptions } from './headers.js';
 import type { Headers } from './respond.js';
 
 type ImageRequest = Extract<ResolvedRequest, { kind: 'request' }>;
 
 interface Built {
   readonly meta: CachedMeta;
+  readonly data: Uint8Array;
   readonly second: number;
   readonly headers: Headers;
 }
@@ -22,12 +23,12 @@ export class HitHeaders {
   // Keyed by the resolver's memoised request object: it lives as long as its URL stays popular.
   private readonly built = new WeakMap<ImageRequest, Built>();
 
-  get(request: ImageRequest, meta: CachedMeta, now = Date.now()): Headers {
+  get(request: ImageRequest, meta: CachedMeta, data: Uint8Array, options: SuccessOptions, now = Date.now()): Headers {
     const second = Math.floor(now / 1000);
     const cached = this.built.get(request);
-    if (cached && cached.meta === meta && cached.second === second) return cached.headers;
-    const headers = [...successHeaders(meta, request.delivery, 'HIT', second * 1000), ...request.vary];
-    this.built.set(request, { meta, second, headers });
+    if (cached && cached.meta === meta && cached.data === data && cached.second === second) return cached.headers;
+    const headers = [...successHeaders(meta, request.delivery, 'HIT', data, options, second * 1000), ...request.vary];
+    this.built.set(request, { meta, data, second, headers });
     return headers;
   }
 }

@@ -13,17 +13,20 @@ import { rateLimitHeaders } from '../ratelimit/headers.js';
 import { rateLimitKey } from '../ratelimit/key.js';
 import type { Decision } from '../ratelimit/limiter.js';
 import type { ServedImage } from '../service/image-service.js';
-import { base64Body, commonHeaders, successHeaders } from './headers.js';
+import { base64Body, commonHeaders, etagFor, successHeaders } from './headers.js';
 import { HitHeaders } from './hit-headers.js';
 import type { RequestRecord } from './observe.js';
 import type { ResolvedRequest } from './resolve-request.js';
-import { ResponseWriter, sendNow, type Headers } from './respond.js';
+import { ResponseWriter, sendNotModifiedNow, sendNow, type Headers } from './respond.js';
+import { explicitLocation } from './auto-redirect.js';
+import { isNotModified, notModifiedHeaders, type Conditions } from './validators.js';
 import type { RequestFacts, ServerDeps } from './server.js';
 import { statusLine } from './status.js';
 
 type ImageRequest = Extract<ResolvedRequest, { kind: 'request' }>;
 
 const OK = statusLine(200);
+const NOT_MODIFIED = statusLine(304);
 const hitHeaders = new HitHeaders();
 
 function errorHeaders(error: ServiceError, extra: Headers): Headers {
@@ -61,8 +64,10 @@ function imageBody(served: ServedImage, request: ImageRequest): Uint8Array {
   return request.delivery.base64 ? Buffer.from(base64Body(served.meta, served.data)) : served.data;
 }
 
-function imageResponse(served: ServedImage, request: ImageRequest, extra: Headers = []): [Headers, Uint8Array] {
-  return [[...successHeaders(served.meta, request.delivery, served.cache), ...request.vary, ...extra], imageBody(served, request)];
+/** Whether the client (usually a CDN revalidating its copy) already holds these exact bytes. */
+function clientHasIt(conditions: Conditions, served: Pick<ServedImage, 'data' | 'meta'>, request: ImageRequest): boolean {
+  if (conditions.ifNoneMatch === '' && conditions.ifModifiedSince === '') return false;
+  return isNotModified(conditions, etagFor(served.data, request.delivery), served.meta.createdAt);
 }
 
 function servedDetails(request: ImageRequest, served: ServedImage): Partial<AccessEntry> {
@@ -76,7 +81,8 @@ function servedDetails(request: ImageRequest, served: ServedImage): Partial<Acce
   };
 }
 
-async function serveAsync(writer: ResponseWriter, request: ImageRequest, head: boolean, record: RequestRecord, deps: ServerDeps, looped: boolean): Promise<void> {
+async function serveAsync(writer: ResponseWriter, request: ImageRequest, facts: RequestFacts, record: RequestRecord, deps: ServerDeps, looped: boolean): Promise<void> {
+  const head = facts.method === 'head';
   let decision: Decision | undefined;
   const { limiter } = deps;
   // Counted only once the cache has missed: hits are free (the public service's rule too).
@@ -93,30 +99,62 @@ async function serveAsync(writer: ResponseWriter, request: ImageRequest, head: b
         }
       }
     : undefined;
-  const limitHeaders = (): Headers => (decision ? rateLimitHeaders(decision) : []);
+  // The caller's numbers go on the 429 only: a success may be stored by a shared cache and replayed
+  // to everyone, so it carries nothing about who asked.
+  // The 429 itself carries them, so no shared cache may keep it.
+  const limitHeaders = (error: ServiceError): Headers =>
+    decision && error.code === 'RATE_LIMITED' ? [...rateLimitHeaders(decision), ['Cache-Control', 'private, no-store']] : [];
   try {
     const served = await deps.images.serve({ url: request.delivery.url, plan: request.plan, key: request.key }, writer.signal, admit);
     deps.metrics.cacheResult(served.cache === 'HIT' ? 'hit' : 'miss', served.tier ?? 'none');
     if (writer.gone) return;
-    const [headers, body] = imageResponse(served, request, limitHeaders());
+    deps.served?.(request, facts);
+    const headers = [...successHeaders(served.meta, request.delivery, served.cache, served.data, deps.success), ...request.vary];
+    if (clientHasIt(facts, served, request)) {
+      writer.sendWithoutBody(NOT_MODIFIED, notModifiedHeaders(headers));
+      deps.observer.finish(record, 'image', 304, 0, servedDetails(request, served));
+      return;
+    }
+    const body = imageBody(served, request);
     writer.send(OK, headers, body, head);
     deps.observer.finish(record, 'image', 200, head ? 0 : body.byteLength, servedDetails(request, served));
   } catch (thrown) {
     const error = asServiceError(thrown);
     if (error.status >= 500 && error.code !== 'OVERLOADED' && error.code !== 'LOOP_DETECTED') deps.log.error({ err: thrown, url: request.delivery.url }, 'request failed');
     if (writer.gone) return;
-    const [status, bytes] = sendError(writer, error, fallbackFor(request.delivery, error), head, [...request.vary, ...limitHeaders()]);
+    const [status, bytes] = sendError(writer, error, fallbackFor(request.delivery, error), head, [...request.vary, ...limitHeaders(error)]);
     deps.observer.finish(record, 'image', status, head ? 0 : bytes, { key: request.key, url: request.delivery.url, error: error.code });
   }
+}
+
+/** OUTPUT_AUTO=redirect: the negotiated format goes into the URL instead of `Vary: Accept`. */
+function redirectToExplicit(writer: ResponseWriter, request: ImageRequest, facts: RequestFacts, record: RequestRecord, deps: ServerDeps, head: boolean): void {
+  // Negotiation (negotiate.ts) picks AVIF, WebP or the origin's format (no `output`).
+  const format = request.plan.output === 'avif' || request.plan.output === 'webp' ? request.plan.output : undefined;
+  const location = explicitLocation(facts.path, facts.query, format, deps.signingKey);
+  const headers: Headers = [...commonHeaders, ['Location', location], ['Vary', 'Accept'], ['Cache-Control', 'private, no-store'], ['Content-Type', 'text/plain']];
+  writer.send(statusLine(302), headers, '', head);
+  deps.observer.finish(record, 'image', 302, 0, { url: request.delivery.url });
 }
 
 export function handleImageRequest(res: HttpResponse, facts: RequestFacts, record: RequestRecord, deps: ServerDeps): void {
   const head = facts.method === 'head';
   const request = deps.resolver.resolve(facts.query, facts.accept);
+  if (request.kind === 'request' && deps.outputAuto === 'redirect' && request.vary.length > 0) {
+    redirectToExplicit(new ResponseWriter(res), request, facts, record, deps, head);
+    return;
+  }
   if (request.kind === 'request') {
     const hot = deps.images.peek(request.key);
     if (hot) {
-      const headers = hitHeaders.get(request, hot.meta);
+      const headers = hitHeaders.get(request, hot.meta, hot.data, deps.success);
+      deps.served?.(request, facts);
+      if (clientHasIt(facts, hot, request)) {
+        sendNotModifiedNow(res, NOT_MODIFIED, notModifiedHeaders(headers));
+        deps.metrics.cacheResult('hit', 'memory');
+        deps.observer.finish(record, 'image', 304, 0, { key: request.key, cache: 'HIT', tier: 'memory' });
+        return;
+      }
       const body = imageBody(hot, request);
       sendNow(res, OK, headers, body, head);
       deps.metrics.cacheResult('hit', 'memory');
@@ -150,7 +188,7 @@ export function handleImageRequest(res: HttpResponse, facts: RequestFacts, recor
     }
     case 'request':
       deps.inFlight
-        .track(serveAsync(writer, request, head, record, deps, carriesVia(facts.via, deps.viaPseudonym)))
+        .track(serveAsync(writer, request, facts, record, deps, carriesVia(facts.via, deps.viaPseudonym)))
         .catch((error: unknown) => deps.log.error({ err: error }, 'unhandled error in image route'));
   }
 }

@@ -12,9 +12,21 @@ interface Liveness {
   aborted: boolean;
 }
 
-function writeHead(res: HttpResponse, status: string, headers: Headers): void {
+/** uWS lets us attach our own data to a response object; this mark asks for `Connection: close`. */
+type Markable = HttpResponse & { closeAfter?: boolean };
+
+/**
+ * Asks the client to close the connection after this response (a draining box: nginx then stops
+ * reusing its kept-alive connections to us instead of finding them closed later).
+ */
+export function markClosing(res: HttpResponse): void {
+  (res as Markable).closeAfter = true;
+}
+
+function writeHead(res: HttpResponse, status: string, headers: Headers, mayClose = true): void {
   res.writeStatus(status);
   for (const [name, value] of headers) res.writeHeader(name, value);
+  if (mayClose && (res as Markable).closeAfter === true) res.writeHeader('Connection', 'close');
 }
 
 /**
@@ -52,6 +64,16 @@ export function sendNow(res: HttpResponse, status: string, headers: Headers, bod
   writeHead(res, status, headers);
   const live: Liveness = { aborted: false };
   if (!endWith(res, body, live)) res.onAborted(() => (live.aborted = true));
+}
+
+/**
+ * A 304: the headers and no body, so no Content-Length either (RFC 9110 8.6 allows it, and it would
+ * have to be the 200's). Synchronous, for the hit path; uWS needs an abort handler here too.
+ */
+export function sendNotModifiedNow(res: HttpResponse, status: string, headers: Headers): void {
+  res.onAborted(() => undefined);
+  writeHead(res, status, headers);
+  res.endWithoutBody();
 }
 
 /** For handlers that await: knows whether the client is still there and tells the work when it left. */
@@ -96,12 +118,23 @@ export class ResponseWriter {
     });
   }
 
+  /** A response without a body and without Content-Length (304). */
+  sendWithoutBody(status: string, headers: Headers): void {
+    if (this.live.aborted || this.finished) return;
+    this.finished = true;
+    this.res.cork(() => {
+      writeHead(this.res, status, headers);
+      this.res.endWithoutBody();
+    });
+  }
+
   /** A small final response, then uWS closes the connection (it adds `Connection: close`). */
   sendAndClose(status: string, headers: Headers, body: string): void {
     if (this.live.aborted || this.finished) return;
     this.finished = true;
     this.res.cork(() => {
-      writeHead(this.res, status, headers);
+      // uWS writes its own `Connection: close` here.
+      writeHead(this.res, status, headers, false);
       this.res.end(body, true);
     });
   }

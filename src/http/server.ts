@@ -7,7 +7,7 @@ import type { HttpRequest, HttpResponse, us_listen_socket } from '@btc-vision/uw
 import type { Logger } from '../log.js';
 import type { ImageCache } from '../cache/image-cache.js';
 import type { ImageService } from '../service/image-service.js';
-import { handlePurge } from './purge-route.js';
+import { handlePurge, type PurgeDeps } from './purge-route.js';
 import type { RequestResolver } from './resolve-request.js';
 import type { StaticSite } from '../playground/index.js';
 import { handleImageRequest } from './image-route.js';
@@ -20,11 +20,13 @@ import { bearerMatches } from './bearer.js';
 import { clientIp } from './client-ip.js';
 import { inspectHead, type HeadLimits, type HeadProblem } from './request-guard.js';
 import type { Observer, RequestRecord, Route } from './observe.js';
-import { commonHeaders } from './headers.js';
-import { ResponseWriter, type Headers } from './respond.js';
+import { commonHeaders, type SuccessOptions } from './headers.js';
+import type { Conditions } from './validators.js';
+import { ResponseWriter, markClosing, type Headers } from './respond.js';
 import { statusLine } from './status.js';
 import type { ListenWithOptions, UwsModule } from './uws.js';
 import { createServer as createNetServer } from 'node:net';
+import { startHttp10Bridge } from './http10-bridge.js';
 
 export interface ServerDeps {
   readonly uws: UwsModule;
@@ -50,6 +52,24 @@ export interface ServerDeps {
   readonly headLimits: HeadLimits;
   /** VIA_PSEUDONYM: an image request whose Via names it is one of our own fetches come back. */
   readonly viaPseudonym: string;
+  /** The CDN and HTTP caches in front, for purges; undefined when none is configured. */
+  readonly front?: PurgeDeps['front'];
+  /** OUTPUT_AUTO: `redirect` sends `output=auto` to the explicit format's URL. */
+  readonly outputAuto?: 'vary' | 'redirect';
+  /** SIGNING_KEY, to sign the redirect of OUTPUT_AUTO=redirect. */
+  readonly signingKey?: string | undefined;
+  /** True once a graceful stop has begun: /health answers 503 so load balancers move traffic. */
+  readonly draining?: () => boolean;
+  /** Caching policy and instance name for the headers of a success. */
+  readonly success: SuccessOptions;
+  /** Told of each image request answered with a success, to remember its URL for CDN purges. */
+  readonly served?: (request: ServedRequest, facts: RequestFacts) => void;
+}
+
+/** What `served` is told about a request: its variant and its source. */
+export interface ServedRequest {
+  readonly key: string;
+  readonly delivery: { readonly url: string };
 }
 
 export interface RunningServer {
@@ -74,7 +94,7 @@ export class InFlight {
 }
 
 /** The request facts handlers may use after the first await. */
-export interface RequestFacts {
+export interface RequestFacts extends Conditions {
   readonly method: string;
   readonly path: string;
   readonly query: string;
@@ -95,8 +115,21 @@ function json(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, r
 }
 
 function handleHealth(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean): void {
-  const ready = deps.ready();
-  json(writer, record, deps, 'health', ready ? 200 : 503, { status: ready ? 'ok' : 'starting', uws: deps.build }, noStore, head);
+  const status = deps.draining?.() ? 'draining' : deps.ready() ? 'ok' : 'starting';
+  json(writer, record, deps, 'health', status === 'ok' ? 200 : 503, { status, uws: deps.build }, noStore, head);
+}
+
+/**
+ * Which endpoints a listener serves. `all`: everything on one port (no ADMIN_PORT). With ADMIN_PORT,
+ * the `public` listener answers 404 for /metrics and the `admin` one serves only the operator
+ * endpoints (/metrics, /health, the purge API).
+ */
+export type ListenerRole = 'all' | 'public' | 'admin';
+
+const operatorPaths = new Set(['/metrics', '/health', '/cache', '/cache/variant']);
+
+function notFound(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean): void {
+  json(writer, record, deps, 'other', 404, { status: 'error', code: 404, message: 'Not Found' }, noStore, head);
 }
 
 /** Spec 1.5: tells browsers to drop what they cached from this host. */
@@ -144,7 +177,7 @@ function refuse(res: HttpResponse, record: RequestRecord, deps: ServerDeps, prob
   deps.observer.finish(record, 'other', problem.status, Buffer.byteLength(body));
 }
 
-function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
+function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps, role: ListenerRole, bridged: boolean): void {
   const facts: RequestFacts = {
     method: req.getMethod().toLowerCase(),
     path: req.getUrl(),
@@ -152,9 +185,12 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     accept: req.getHeader('accept'),
     authorization: req.getHeader('authorization'),
     via: req.getHeader('via'),
+    ifNoneMatch: req.getHeader('if-none-match'),
+    ifModifiedSince: req.getHeader('if-modified-since'),
   };
   const inspected = inspectHead(req, facts.path.length + (facts.query === '' ? 0 : facts.query.length + 1), deps.headLimits, deps.trustProxy);
-  const socketIp = Buffer.from(res.getRemoteAddressAsText()).toString();
+  // Behind the HTTP/1.0 bridge the socket is the bridge's: the client is in its PROXY header.
+  const socketIp = Buffer.from(bridged ? res.getProxiedRemoteAddressAsText() : res.getRemoteAddressAsText()).toString() || Buffer.from(res.getRemoteAddressAsText()).toString();
   const record: RequestRecord = {
     ip: clientIp(socketIp, deps.trustProxy, inspected.proxyLines),
     method: facts.method,
@@ -164,7 +200,12 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
     refuse(res, record, deps, inspected.problem);
     return;
   }
+  if (deps.draining?.()) markClosing(res);
   const isHead = facts.method === 'head';
+  if ((role === 'admin' && !operatorPaths.has(facts.path)) || (role === 'public' && facts.path === '/metrics')) {
+    notFound(new ResponseWriter(res), record, deps, isHead);
+    return;
+  }
   if (facts.method === 'get' || isHead) {
     switch (facts.path) {
       case '/health':
@@ -192,7 +233,7 @@ function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps): void {
   }
   const writer = new ResponseWriter(res);
   if (facts.method === 'delete' && deps.purgeToken !== undefined && (facts.path === '/cache' || facts.path === '/cache/variant')) {
-    handlePurge(writer, facts, { cache: deps.cache, token: deps.purgeToken }).then(
+    handlePurge(writer, facts, { cache: deps.cache, token: deps.purgeToken, ...(deps.front ? { front: deps.front } : {}) }).then(
       (status) => deps.observer.finish(record, 'purge', status, 0),
       (error: unknown) => {
         deps.log.error({ err: error }, 'purge failed');
@@ -228,19 +269,28 @@ async function listenFailure(host: string, port: number, reusePort: boolean): Pr
   return new Error(`cannot listen on ${host}:${port}${code === undefined ? '' : ` (${code})`}`);
 }
 
-export function startServer(deps: ServerDeps, host: string, port: number, options: { reusePort: boolean } = { reusePort: false }): Promise<RunningServer> {
+export function startServer(
+  deps: ServerDeps,
+  host: string,
+  port: number,
+  options: { reusePort: boolean; role?: ListenerRole; http10Bridge?: boolean } = { reusePort: false },
+): Promise<RunningServer> {
   const app = deps.uws.App();
-  app.any('/*', (res, req) => dispatch(res, req, deps));
+  const role = options.role ?? 'all';
+  const bridged = options.http10Bridge === true;
+  app.any('/*', (res, req) => dispatch(res, req, deps, role, bridged));
   // uWS sets SO_REUSEPORT on its listen sockets by default, so a second instance on the same port
   // would start and silently take half the connections. LIBUS_LISTEN_EXCLUSIVE_PORT leaves it off:
   // the kernel then refuses any other bind to the port, atomically, in both directions.
-  const listenOptions = options.reusePort ? LIBUS_LISTEN_DEFAULT : LIBUS_LISTEN_EXCLUSIVE_PORT;
+  const listenOptions = options.reusePort && !bridged ? LIBUS_LISTEN_DEFAULT : LIBUS_LISTEN_EXCLUSIVE_PORT;
   // The typings lack the (host, port, options, callback) form that both native builds take.
   const listener = app as unknown as ListenWithOptions;
+  // With the HTTP/1.0 bridge, uWS listens on loopback behind it, on a port of the kernel's choice.
+  const [uwsHost, uwsPort] = bridged ? ['127.0.0.1', 0] : [host, port];
   return new Promise((resolve, reject) => {
-    listener.listen(host, port, listenOptions, (socket: us_listen_socket | false) => {
+    listener.listen(uwsHost, uwsPort, listenOptions, (socket: us_listen_socket | false) => {
       if (!socket) {
-        listenFailure(host, port, options.reusePort).then(reject, reject);
+        listenFailure(uwsHost, uwsPort, options.reusePort).then(reject, reject);
         return;
       }
       let listening = true;
@@ -250,7 +300,7 @@ export function startServer(deps: ServerDeps, host: string, port: number, option
         listening = false;
         deps.uws.us_listen_socket_close(socket);
       };
-      resolve({
+      const running: RunningServer = {
         port: deps.uws.us_socket_local_port(socket),
         stopListening,
         inFlight: () => deps.inFlight.count,
@@ -258,7 +308,30 @@ export function startServer(deps: ServerDeps, host: string, port: number, option
           stopListening();
           app.close?.();
         },
-      });
+      };
+      if (!bridged) {
+        resolve(running);
+        return;
+      }
+      startHttp10Bridge(host, port, running.port).then(
+        (bridge) =>
+          resolve({
+            ...running,
+            port: bridge.port,
+            stopListening: () => {
+              bridge.stopListening();
+              running.stopListening();
+            },
+            close: () => {
+              bridge.close();
+              running.close();
+            },
+          }),
+        (error: unknown) => {
+          running.close();
+          reject(error instanceof Error && 'code' in error && error.code === 'EADDRINUSE' ? new Error(`cannot listen on ${host}:${port}: the port is already in use`) : error);
+        },
+      );
     });
   });
 }

@@ -38,6 +38,10 @@ function startChild(dir: string): Promise<{ port: number; kill: () => void; exit
       WORKERS: '2',
       ALLOW_PRIVATE_ORIGINS: '127.0.0.1/32',
       LOG_LEVEL: 'info',
+      // SIGKILL must reach the process that writes the cache. With libjemalloc2 installed (Debian's
+      // redis-server pulls it in, and .ci/run installs that) JEMALLOC=auto restarts the service as
+      // a child of a supervisor, and the kill would hit the supervisor only.
+      JEMALLOC: 'off',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
