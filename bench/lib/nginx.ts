@@ -4,28 +4,15 @@
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuSecondsOf } from './processes.js';
+import { cpuSecondsOf, freePort } from './processes.js';
 
 export interface NginxStatic {
   readonly port: number;
   /** CPU seconds of the master and its workers so far. */
   cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function nginxAvailable(): Promise<boolean> {

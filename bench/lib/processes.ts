@@ -71,6 +71,21 @@ function startNode(
   });
 }
 
+/** The first child process of `pid`, if it has one (Linux /proc). */
+async function childPidOf(pid: number): Promise<number | undefined> {
+  const { readdir } = await import('node:fs/promises');
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'latin1');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
 /** A port nobody listens on right now (the kernel's pick, released again). */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
@@ -121,7 +136,9 @@ export async function startPixproxy(env: Record<string, string>, ldPreload?: str
     if (tries > 600) throw new Error('pixproxy did not become ready within 60 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const pid = child.pid ?? 0;
+  // With jemalloc installed, `npm start` on Node < 22.15 restarts itself as a child with jemalloc
+  // preloaded (src/allocator.ts): the server is that child, the first process only waits for it.
+  const pid = (await childPidOf(child.pid ?? 0)) ?? child.pid ?? 0;
   return {
     port,
     pid,

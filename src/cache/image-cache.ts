@@ -48,6 +48,8 @@ export class ImageCache {
   private readonly pending = new Set<Promise<unknown>>();
   private evicting = false;
   private closed = false;
+  /** Disk writes under way, by key (a purge waits for the one of its key). */
+  private readonly writing = new Map<string, Promise<void>>();
   /** Resolves once the index knows what was on disk at start (or reading it failed). */
   readonly loaded: Promise<void>;
   private loadReport: IndexLoadReport | undefined;
@@ -137,19 +139,22 @@ export class ImageCache {
     this.memory.set(key, entry);
     // After close, work that was still in flight must not start new writes into the directory.
     if (this.closed) return;
+    const written = this.disk.put(key, entry.data, entry.meta).then(() => this.index.record(key, entry.data.length, entry.meta.source));
+    this.writing.set(key, written);
     this.track(
-      this.disk
-        .put(key, entry.data, entry.meta)
-        .then(async () => {
-          this.index.record(key, entry.data.length, entry.meta.source);
-          await this.evictIfNeeded();
-        })
-        .catch((error: unknown) => this.options.log.warn({ err: error, key }, 'cache write failed')),
+      written
+        .then(() => this.evictIfNeeded())
+        .catch((error: unknown) => this.options.log.warn({ err: error, key }, 'cache write failed'))
+        .finally(() => {
+          if (this.writing.get(key) === written) this.writing.delete(key);
+        }),
     );
   }
 
   /** Removes one variant from both tiers; returns how many entries existed. */
   async remove(key: string, expectedSource?: string): Promise<number> {
+    // A write still under way would bring the entry back after its removal: let it land first.
+    await this.writing.get(key)?.catch(() => undefined);
     const info = await this.disk.info(key).catch(() => undefined);
     // A source's candidates are found by a 64-bit hash of it: check before deleting.
     if (expectedSource !== undefined && info?.source !== undefined && info.source !== expectedSource) return 0;
@@ -165,6 +170,8 @@ export class ImageCache {
    */
   async removeSource(source: string): Promise<number> {
     await this.loaded;
+    // Writes under way land first, so that their entries are found (and not brought back later).
+    await Promise.all([...this.writing.values()].map((write) => write.catch(() => undefined)));
     const keys = new Set([...this.index.keysOfSource(source), ...this.memory.keysOfSource(source)]);
     let removed = 0;
     for (const key of keys) removed += await this.remove(key, source);

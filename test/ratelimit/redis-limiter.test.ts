@@ -65,7 +65,7 @@ describe('RedisRateLimiter', { skip }, () => {
       let now = T0 + 13;
       const clock = (): number => now;
       const memory = new MemoryRateLimiter({ params, now: clock });
-      const redis = new RedisRateLimiter({ url: server.url, params, log: silent, now: clock, keyPrefix: prefix(), commandTimeoutMs: 2000 });
+      const redis = new RedisRateLimiter({ url: server.url, params, log: silent, now: clock, keyPrefix: prefix(), commandTimeoutMs: 10_000 });
       assert.equal(await redis.waitUntilReady(5000), true);
       const random = prng(1000 + index);
       try {
