@@ -8,6 +8,7 @@
  *   miss 6 MP->300  raw sharp, same buffer, same transform  ipx (sharp behind node:http)
  *   miss small      raw sharp, same buffer, same transform  ipx
  *   hit             nginx serving the same bytes (static)   a bare uWS server sending the same response
+ *   mixed 90/10     the ceiling those limits put on the mix  (ipx has no cache)
  *
  * pixproxy runs as `npm start` runs it (access log on), except RATE_LIMIT_MAX=0: the bench is one
  * client IP and the limiter would ban it. A second pixproxy column runs with LOG_LEVEL=warn.
@@ -16,7 +17,7 @@
  * Validity: wrk's own CPU is measured. A run where the client used >= 0.9 of a core (its one
  * thread) measured the client, not the server, and is marked invalid instead of given a ratio.
  *
- * Options: --rounds 2 --seconds 10 --warmup 2 --workloads miss-large,miss-small,hit --out bench/results
+ * Options: --rounds 2 --seconds 10 --warmup 2 --workloads miss-large,miss-small,hit,mixed --out bench/results
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -34,7 +35,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
-    workloads: { type: 'string', default: 'miss-large,miss-small,hit' },
+    workloads: { type: 'string', default: 'miss-large,miss-small,hit,mixed' },
     'nginx-workers': { type: 'string', default: '1' },
     out: { type: 'string', default: 'bench/results' },
     fixtures: { type: 'string', default: process.env.PIXPROXY_FIXTURES ?? resolve('../shared/fixtures/weserv') },
@@ -73,14 +74,14 @@ function fromChild(child: Child): Server {
 let counter = 1;
 
 /** One measured wrk run after an unmeasured warm-up on fresh paths. */
-async function measure(server: Server, connections: number, path: string): Promise<Measurement> {
-  const distinct = path.includes('%d');
+async function measure(server: Server, connections: number, path: string, mix?: { every: number; path: string }): Promise<Measurement> {
+  const distinct = path.includes('%d') || mix !== undefined;
   if (warmup > 0) {
-    await wrk({ base: server.base, connections, seconds: warmup, path, from: counter });
+    await wrk({ base: server.base, connections, seconds: warmup, path, from: counter, ...(mix ? { mix } : {}) });
     if (distinct) counter += 1_000_000;
   }
   const cpu0 = await server.cpuSeconds();
-  const result = await wrk({ base: server.base, connections, seconds, path, from: counter });
+  const result = await wrk({ base: server.base, connections, seconds, path, from: counter, ...(mix ? { mix } : {}) });
   if (distinct) counter += 1_000_000;
   const cpu1 = await server.cpuSeconds();
   return { ...result, serverCpuMs: ((cpu1 - cpu0) * 1000) / Math.max(result.requests, 1) };
@@ -156,7 +157,10 @@ async function main(): Promise<void> {
     pixproxy: `/?url=${encodeURIComponent(`${originHost}/n/`)}%d${encodeURIComponent(`/${fixture}`)}&w=300`,
     ipx: `/w_300/http://${originHost}/n/%d/${fixture}`,
   });
-  const workloads: Record<string, { connections: number; cells: Array<[string, Server, string]>; limit: () => Promise<{ what: string; rps: number }> }> = {};
+  const workloads: Record<
+    string,
+    { connections: number; cells: Array<[string, Server, string]>; mix?: (who: string) => { every: number; path: string }; limit: () => Promise<{ what: string; rps: number }> }
+  > = {};
   for (const [name, fixture] of [['miss-large', PHOTO], ['miss-small', SMALL]] as const) {
     const paths = missPaths(fixture);
     workloads[name] = {
@@ -188,6 +192,23 @@ async function main(): Promise<void> {
     },
   };
 
+  // 90 % hits (the warmed hit URL), 10 % misses of the small image on distinct sources. Its limit is
+  // the ceiling the same run's limits put on such a mix: 1 / (0.9 / hit limit + 0.1 / miss limit).
+  workloads.mixed = {
+    connections: 16,
+    cells: [
+      ['pixproxy', servers.pixproxy, hitPath],
+      ['pixproxy LOG_LEVEL=warn', servers['pixproxy LOG_LEVEL=warn'], hitPath],
+    ],
+    mix: () => ({ every: 10, path: missPaths(SMALL).pixproxy ?? '' }),
+    limit: async () => {
+      const hit = reports.find((report) => report.name === 'hit')?.limit.rps;
+      const miss = reports.find((report) => report.name === 'miss-small')?.limit.rps;
+      if (hit === undefined || miss === undefined) return { what: 'needs the hit and miss-small workloads first', rps: NaN };
+      return { what: 'ceiling of 90 % nginx-static hits and 10 % raw-sharp small misses', rps: 1 / (0.9 / hit + 0.1 / miss) };
+    },
+  };
+
   const reports: WorkloadReport[] = [];
   try {
     for (const name of names) {
@@ -199,11 +220,11 @@ async function main(): Promise<void> {
       // Interleaved: every server once per round, the limit between rounds.
       for (let round = 0; round < rounds; round++) {
         for (const [who, server, path] of workload.cells) {
-          const result = await measure(server, workload.connections, path);
+          const result = await measure(server, workload.connections, path, workload.mix?.(who));
           cells.get(who)?.runs.push(result);
           process.stdout.write(`  ${name} round ${round + 1} ${who}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, client ${result.clientCores.toFixed(2)} cores\n`);
         }
-        if (name !== 'hit' || round === 0) {
+        if ((name !== 'hit' && name !== 'mixed') || round === 0) {
           const limit = await workload.limit();
           limitRuns.push(limit.rps);
           limitWhat = limit.what;

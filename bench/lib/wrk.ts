@@ -34,6 +34,8 @@ export interface WrkOptions {
   readonly from?: number;
   readonly threads?: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Every `every`-th request goes to `path` instead (with `%d` filled by the same counter). */
+  readonly mix?: { readonly every: number; readonly path: string };
 }
 
 function luaString(text: string): string {
@@ -44,12 +46,15 @@ function script(options: WrkOptions): string {
   const headers = Object.entries(options.headers ?? {})
     .map(([name, value]) => `wrk.headers[${luaString(name)}] = ${luaString(value)}`)
     .join('\n');
-  const pattern = options.path.replace(/%(?!d)/g, '%%');
+  const escape = (path: string): string => path.replace(/%(?!d)/g, '%%');
+  const mix = options.mix
+    ? `  if counter % ${options.mix.every} == 0 then return wrk.format("GET", string.format(${luaString(escape(options.mix.path))}, counter)) end\n`
+    : '';
   return `${headers}
 local counter = ${options.from ?? 0}
 request = function()
   counter = counter + 1
-  return wrk.format("GET", string.format(${luaString(pattern)}, counter))
+${mix}  return wrk.format("GET", string.format(${luaString(escape(options.path))}, counter))
 end
 done = function(summary, latency, requests)
   local e = summary.errors
