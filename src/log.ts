@@ -93,20 +93,31 @@ export class JsonAccessLog implements AccessLog {
   private readonly prefix: string;
 
   constructor(
-    private readonly sink: { write(line: string): void },
+    private readonly sink: { append(line: string): void },
     private readonly enabled: boolean,
     bindings: Readonly<Record<string, string>> = { ...base, log: 'access' },
   ) {
     this.prefix = Object.entries(bindings).map(([key, value]) => `,${JSON.stringify(key)}:${JSON.stringify(value)}`).join('');
   }
 
+  /**
+   * One line, fields in a fixed order. A template over the known fields rather than a loop over the
+   * entry's keys: the loop (entries, a string per field) cost ~20 µs a line in the hit path.
+   */
   info(entry: AccessEntry, msg: string): void {
     if (!this.enabled) return;
-    let line = `{"level":30,"time":"${this.isoTime(Date.now())}"${this.prefix}`;
-    for (const [key, value] of Object.entries(entry)) {
-      if (value !== undefined) line += `,"${key}":${jsonValue(value)}`;
-    }
-    this.sink.write(`${line},"msg":${JSON.stringify(msg)}}\n`);
+    const optional =
+      (entry.key === undefined ? '' : `,"key":${jsonValue(entry.key)}`) +
+      (entry.url === undefined ? '' : `,"url":${jsonValue(entry.url)}`) +
+      (entry.cache === undefined ? '' : `,"cache":"${entry.cache}"`) +
+      (entry.tier === undefined ? '' : `,"tier":"${entry.tier}"`) +
+      (entry.fetchMs === undefined ? '' : `,"fetchMs":${jsonValue(entry.fetchMs)}`) +
+      (entry.processMs === undefined ? '' : `,"processMs":${jsonValue(entry.processMs)}`) +
+      (entry.error === undefined ? '' : `,"error":${jsonValue(entry.error)}`);
+    this.sink.append(
+      `{"level":30,"time":"${this.isoTime(Date.now())}"${this.prefix}${optional},"ip":${jsonValue(entry.ip)},"method":${jsonValue(entry.method)},` +
+        `"route":${jsonValue(entry.route)},"status":${jsonValue(entry.status)},"bytes":${jsonValue(entry.bytes)},"ms":${jsonValue(entry.ms)},"msg":${JSON.stringify(msg)}}\n`,
+    );
   }
 }
 
@@ -136,6 +147,8 @@ type LogSettings = Pick<Config, 'logLevel' | 'logFile' | 'logRetentionDays'>;
  * during shutdown) must not throw because the stream is gone.
  */
 interface Sink extends DestinationStream {
+  /** A line that may wait for its batch (access lines); `write` hands what is waiting over at once. */
+  append(line: string): void;
   close(): Promise<void>;
 }
 
@@ -157,33 +170,64 @@ interface BatchedStream {
 }
 
 /**
- * A sink over a SonicBoom made with `minLength: BATCH_BYTES`: a timer writes out a partial batch
- * every FLUSH_MS while lines came in, and close() waits for every pending write. `beforeClose` runs
- * once, when closing starts.
+ * A sink over a SonicBoom made with `minLength: BATCH_BYTES`: lines are joined here and handed over
+ * a batch at a time, a timer hands over a partial batch every FLUSH_MS while lines came in, and
+ * close() waits for every pending write. `beforeClose` runs once, when closing starts.
+ *
+ * Joined here rather than in SonicBoom: its write() measures the byte length of everything it holds
+ * on every call, which made each access line cost in proportion to the batch (3.4 µs a line, a
+ * sixth of a memory hit's main-thread time).
  */
 function batchedSink(stream: BatchedStream, beforeClose: () => void = () => undefined): Sink {
   let closed = false;
   let pending = false;
+  let joined = '';
+  const handOver = (): void => {
+    if (joined === '') return;
+    const batch = joined;
+    joined = '';
+    stream.write(batch);
+  };
   const timer = setInterval(() => {
     if (!pending) return;
     pending = false;
     try {
+      handOver();
       stream.flush();
     } catch {
       // A destroyed stream: the close path reports it, a log timer must not throw.
     }
   }, FLUSH_MS);
   timer.unref();
+  // Lines still joined here when the process exits go to the stream before its own exit flush.
+  const onExit = (): void => {
+    try {
+      handOver();
+    } catch {
+      // The stream is gone: nothing more can be written.
+    }
+  };
+  process.prependListener('exit', onExit);
   return {
+    // Application lines (pino): rare, and a roll to the next day's file must find them written.
     write(line) {
       if (closed) return;
-      stream.write(line);
+      joined += line;
+      handOver();
+      pending = true;
+    },
+    append(line) {
+      if (closed) return;
+      joined += line;
+      if (joined.length >= BATCH_BYTES) handOver();
       pending = true;
     },
     close() {
       if (closed) return Promise.resolve();
       closed = true;
       clearInterval(timer);
+      process.removeListener('exit', onExit);
+      handOver();
       beforeClose();
       // end() waits for pending writes; SonicBoom never closes fd 1 itself.
       return new Promise((resolve) => {
@@ -203,6 +247,9 @@ function streamSink(target: DestinationStream): Sink {
   let closed = false;
   return {
     write(line) {
+      if (!closed) target.write(line);
+    },
+    append(line) {
       if (!closed) target.write(line);
     },
     close() {

@@ -145,10 +145,12 @@ describe('log file', () => {
     // The first timer tick is 250 ms away: until then only full batches can have been written.
     for (let i = 0; i < 40; i += 1) logAccess(loggers.access, entry);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(await written(), 40, 'more than 4 KiB of lines go at once');
+    const first = await written();
+    // 40 lines are about 8 KiB: whole 4 KiB batches go at once, the rest waits for the timer.
+    assert.ok(first >= 15 && first < 40, `whole batches go at once (${first} of 40 lines written)`);
     logAccess(loggers.access, entry);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(await written(), 40, 'one short line is held back');
+    assert.equal(await written(), first, 'a partial batch is held back');
     await new Promise((resolve) => setTimeout(resolve, 400));
     assert.equal(await written(), 41, 'the timer wrote it out without close()');
     logAccess(loggers.access, entry);

@@ -23,14 +23,22 @@ export class Observer {
   finish(record: RequestRecord, route: Route, status: number, bytes: number, details: Partial<AccessEntry> = {}): void {
     this.metrics.request(route, status, bytes);
     if (this.access === undefined) return;
+    // Always the same shape (absent details as undefined): spreading `details` into a new object
+    // gave every call site its own shape, and the hit path paid for it.
     logAccess(this.access, {
-      ...details,
       ip: record.ip,
       method: record.method,
       route,
       status,
       bytes,
       ms: Math.round((performance.now() - record.started) * 100) / 100,
+      key: details.key,
+      cache: details.cache,
+      tier: details.tier,
+      fetchMs: details.fetchMs,
+      processMs: details.processMs,
+      url: details.url,
+      error: details.error,
     });
   }
 }
