@@ -7,7 +7,8 @@ import type { Matrix3x3 } from 'sharp';
 import { PARAMETERS } from '../../plan/parameters.js';
 import { colourValue } from '../../plan/values.js';
 import type { PipelineImage, Step } from '../image.js';
-import { queue, transformPixels } from '../image.js';
+import { transformPixels } from '../in-memory.js';
+import { queue } from '../queue.js';
 import { applyColourLut, duotoneLut } from '../luts.js';
 
 const SEPIA: Matrix3x3 = [

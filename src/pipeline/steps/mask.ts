@@ -4,9 +4,9 @@
  */
 import type { Rgba } from '../../plan/types.js';
 import type { Layer, Step } from '../image.js';
-import { queue } from '../image.js';
+import { queue } from '../queue.js';
 import { cutoutSvg, maskGeometry, maskTrimRect, surroundSvg } from '../mask-shape.js';
-import { extractFrames } from './crop.js';
+import { extractFrames } from '../queue.js';
 
 const TRANSPARENT: Rgba = [0, 0, 0, 0];
 

@@ -5,7 +5,8 @@
  */
 import type { Rgba } from '../../plan/types.js';
 import type { Step } from '../image.js';
-import { materialise, queueMeasured } from '../image.js';
+import { materialise } from '../in-memory.js';
+import { queueMeasured } from '../queue.js';
 
 const TRANSPARENT: Rgba = [0, 0, 0, 0];
 
