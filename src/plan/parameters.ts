@@ -8,6 +8,7 @@
  * (`a=focal-X-Y`, `t=fit`, `crop=`, `sharp=F,J,S`, `mod=B,S,H`) have those rules in collect.ts, as
  * REF has them in its query parser.
  */
+import { DUOTONE_START, DUOTONE_STOP } from './defaults.js';
 
 /** Where a parameter comes from: the API version that introduced it (best effort for API 3 era ones),
  *  `docs` for features only the newer public documentation describes, `pixproxy` for extensions. */
@@ -435,14 +436,14 @@ export const PARAMETERS = {
   },
   start: {
     type: 'colour',
-    default: 'c83658',
+    default: DUOTONE_START,
     normalise: 'opaque',
     description: 'Duotone shadow colour.',
     since: 'api5',
   },
   stop: {
     type: 'colour',
-    default: 'd8e74f',
+    default: DUOTONE_STOP,
     normalise: 'opaque',
     description: 'Duotone highlight colour.',
     since: 'api5',

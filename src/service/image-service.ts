@@ -12,8 +12,8 @@ import type { CachedMeta } from '../cache/store.js';
 import { sourceKey } from '../plan/key.js';
 import type { Plan } from '../plan/types.js';
 import type { PoolOutput } from '../workers/pool.js';
-import type { Gate, KeyedGate } from './gate.js';
-import { SingleFlight } from './single-flight.js';
+import type { Gate, KeyedGate } from '../concurrency/gate.js';
+import { SingleFlight } from '../concurrency/single-flight.js';
 
 export interface OriginBody {
   readonly body: Buffer;

@@ -12,7 +12,7 @@ import type { Plan } from '../plan/types.js';
 import type { PipelineLimits } from '../pipeline/types.js';
 import type { ProcessedImage, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
 import { LibvipsThreadNicer } from './thread-priority.js';
-import { Gate } from '../service/gate.js';
+import { Gate } from '../concurrency/gate.js';
 
 export interface PoolOptions {
   readonly workers: number;

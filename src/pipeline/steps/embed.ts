@@ -6,9 +6,7 @@ import { embedBox, embedEdges } from '../geometry.js';
 import type { Step } from '../image.js';
 import { materialise } from '../in-memory.js';
 import { queue } from '../queue.js';
-import type { Rgba } from '../../plan/types.js';
-
-const TRANSPARENT: Rgba = [0, 0, 0, 0];
+import { TRANSPARENT } from '../../plan/values.js';
 
 export const embed: Step = async (image, plan) => {
   if (plan.fit !== 'contain') return image;
