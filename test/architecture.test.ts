@@ -25,7 +25,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['pipeline'], // bytes and a plan in, bytes out
   ['plan'], // query → canonical plan
   ['url', 'concurrency'], // URL and IP text; gates and single flight
-  ['log.ts', 'config-file.ts', 'metrics.ts', 'allocator.ts'],
+  ['log.ts', 'config-file.ts', 'metrics.ts', 'allocator.ts', 'buffers.ts'],
   ['errors.ts'], // the error catalog
   ['config.ts'], // settings and their defaults
   ['types'], // ambient declarations
