@@ -77,11 +77,16 @@ export class ConfigError extends Error {
 
 type Parser<T> = (raw: string) => T | { problem: string };
 
+/** One row per key, each checked against its own key's type. */
+type AnySetting = { [K in keyof Config]: Setting<K> }[keyof Config];
+
 interface Setting<K extends keyof Config> {
   readonly env: string;
   readonly key: K;
-  /** The default as written in the README. */
-  readonly defaultText: string;
+  /** The value when neither the environment nor a file sets it. */
+  readonly default: Config[K];
+  /** The default as the README writes it, where that is not the value itself ('available cores'). */
+  readonly defaultText?: string;
   readonly doc: string;
   readonly parse: Parser<Config[K]>;
 }
@@ -143,104 +148,67 @@ const defaultWorkers = availableParallelism();
 
 /** Settings in README order. */
 export const settings = [
-  { env: 'CONFIG_FILE', key: 'configFile', defaultText: 'unset (environment only)', doc: 'JSON or YAML file of settings keyed by these variable names (`pixproxy serve --config` sets it too); the environment overrides it.', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
-  { env: 'PORT', key: 'port', defaultText: '8080', doc: 'TCP port to listen on.', parse: integer(0, 65535) },
-  { env: 'HOST', key: 'host', defaultText: '0.0.0.0', doc: 'Address to listen on.', parse: (raw) => (isIP(raw.trim()) || raw.trim() === 'localhost' ? raw.trim() : { problem: 'must be an IP address or localhost' }) },
-  { env: 'CACHE_DIR', key: 'cacheDir', defaultText: './cache', doc: 'Directory of the on-disk cache (cacache).', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
-  { env: 'CACHE_ENABLED', key: 'cacheEnabled', defaultText: 'true', doc: '`false` serves every request as a miss (for benchmarks).', parse: boolean },
-  { env: 'CACHE_TTL_S', key: 'cacheTtlS', defaultText: '2678400', doc: 'Server-side lifetime of a cached variant (31 days), independent of the browser `maxage`.', parse: integer(1, 10 * 365 * 86400) },
-  { env: 'CACHE_MAX_BYTES', key: 'cacheMaxBytes', defaultText: '10737418240', doc: 'Disk cache bound (10 GiB of content); least recently used entries are evicted beyond it.', parse: integer(1, 2 ** 50) },
-  { env: 'CACHE_MEMORY_BYTES', key: 'cacheMemoryBytes', defaultText: '134217728', doc: 'Hot in-memory tier in front of the disk (128 MiB); 0 disables it.', parse: integer(0, 2 ** 40) },
-  { env: 'PURGE_TOKEN', key: 'purgeToken', defaultText: 'unset (purge API disabled)', doc: 'Bearer token for `DELETE /cache` and `DELETE /cache/variant`.', parse: (raw) => (raw.trim().length >= 16 ? raw.trim() : { problem: 'must be at least 16 characters' }) },
-  { env: 'WORKERS', key: 'workers', defaultText: 'available cores', doc: 'Image worker threads in the pool.', parse: integer(1, 256) },
-  { env: 'SHARP_CONCURRENCY', key: 'sharpConcurrency', defaultText: 'cores / WORKERS', doc: 'libvips threads per job inside each worker.', parse: integer(1, 64) },
-  { env: 'WORKER_NICE', key: 'workerNice', defaultText: '10', doc: 'How many nice steps below the event loop the image threads (workers and libvips) run, so hits get the CPU first when images use every core; 0 keeps them equal (Linux only).', parse: integer(0, 19) },
-  { env: 'MAX_QUEUE', key: 'maxQueue', defaultText: '64', doc: 'Image jobs that may wait for a worker (at least 1); beyond it requests get 503 with Retry-After.', parse: integer(1, 100_000) },
-  { env: 'FETCH_CONCURRENCY', key: 'fetchConcurrency', defaultText: '32', doc: 'Origin downloads at once (four times as many may wait; beyond that 503).', parse: integer(1, 10_000) },
-  { env: 'ALLOW_PRIVATE_ORIGINS', key: 'allowPrivateOrigins', defaultText: 'none', doc: '`true`, or comma-separated CIDRs exempt from the private/reserved address deny list.', parse: allowList },
-  { env: 'MAX_DOWNLOAD_BYTES', key: 'maxDownloadBytes', defaultText: '104857600', doc: 'Largest origin body accepted, checked while streaming.', parse: integer(1, 2 ** 40) },
-  { env: 'MAX_REDIRECTS', key: 'maxRedirects', defaultText: '10', doc: 'Redirect responses followed before giving up.', parse: integer(0, 50) },
-  { env: 'CONNECT_TIMEOUT_MS', key: 'connectTimeoutMs', defaultText: '5000', doc: 'Origin connect timeout.', parse: integer(1, 600_000) },
-  { env: 'READ_TIMEOUT_MS', key: 'readTimeoutMs', defaultText: '15000', doc: 'Origin idle timeout: waiting for headers, and between body chunks.', parse: integer(1, 600_000) },
-  { env: 'FETCH_TIMEOUT_MS', key: 'fetchTimeoutMs', defaultText: '20000', doc: 'Whole origin download, redirects included.', parse: integer(1, 3_600_000) },
-  { env: 'ORIGIN_USER_AGENT', key: 'userAgent', defaultText: 'Mozilla/5.0 (compatible; pixproxy/0.1; +https://github.com/pixproxy/pixproxy)', doc: 'User-Agent sent to origins.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
-  { env: 'MAX_INPUT_PIXELS', key: 'maxInputPixels', defaultText: '71000000', doc: 'Largest input, width x height of all loaded frames.', parse: integer(1, 2 ** 40) },
-  { env: 'MAX_OUTPUT_PIXELS', key: 'maxOutputPixels', defaultText: '71000000', doc: 'Largest output, checked before resizing.', parse: integer(1, 2 ** 40) },
-  { env: 'MAX_PAGES', key: 'maxPages', defaultText: '256', doc: 'Most pages/frames loaded from one input.', parse: integer(1, 100_000) },
-  { env: 'PROCESS_TIMEOUT_S', key: 'processTimeoutS', defaultText: '10', doc: 'Seconds of image processing per request before it is cancelled.', parse: integer(1, 3600) },
-  { env: 'LOG_LEVEL', key: 'logLevel', defaultText: 'info', doc: `One of ${logLevels.join(', ')}.`, parse: (raw) => { const v = raw.trim(); return (logLevels as readonly string[]).includes(v) ? (v as Config['logLevel']) : { problem: `must be one of ${logLevels.join(', ')}` }; } },
-  { env: 'ORIGIN_HOSTS_ALLOW', key: 'originHostsAllow', defaultText: 'any', doc: 'Comma-separated origin hosts allowed (`img.example.com`, `*.example.com`); when set, every other host is refused.', parse: hostList },
-  { env: 'ORIGIN_HOSTS_DENY', key: 'originHostsDeny', defaultText: 'none', doc: 'Comma-separated origin hosts refused (same patterns); checked before the allow list.', parse: hostList },
-  { env: 'RATE_LIMIT_MAX', key: 'rateLimitMax', defaultText: '2500', doc: 'Uncached requests per client IP per window; 0 disables rate limiting.', parse: integer(0, 10_000_000) },
-  { env: 'RATE_LIMIT_WINDOW_S', key: 'rateLimitWindowS', defaultText: '600', doc: 'Rate-limit window in seconds (GCRA: the allowance refills evenly over it).', parse: integer(1, 86_400 * 30) },
-  { env: 'RATE_LIMIT_BAN_S', key: 'rateLimitBanS', defaultText: '3600', doc: 'How long a client over the limit stays blocked; 0 means only until the allowance refills.', parse: integer(0, 86_400 * 30) },
-  { env: 'TRUST_PROXY', key: 'trustProxy', defaultText: 'none (socket address)', doc: '`cf-connecting-ip` or `x-forwarded-for`: the header that names the client IP behind a CDN or load balancer.', parse: (raw) => { const v = raw.trim().toLowerCase(); return v === 'none' ? undefined : (trustProxyHeaders as readonly string[]).includes(v) ? (v as Config['trustProxy']) : { problem: `must be one of ${trustProxyHeaders.join(', ')} or none` }; } },
-  { env: 'REDIS_URL', key: 'redisUrl', defaultText: 'unset (in-process limiter)', doc: 'Redis for rate-limit state shared by several boxes, e.g. `redis://127.0.0.1:6379`. If Redis is down, requests are let through (fail open) and it is logged.', parse: (raw) => (/^rediss?:\/\//.test(raw.trim()) ? raw.trim() : { problem: 'must be a redis:// or rediss:// URL' }) },
-  { env: 'SIGNING_KEY', key: 'signingKey', defaultText: 'unset (no signatures)', doc: 'When set, every image request must carry `s=<HMAC-SHA256 signature>` of its canonical query (see Signed URLs); others get 403.', parse: (raw) => (raw.length >= 16 ? raw : { problem: 'must be at least 16 characters' }) },
-  { env: 'LOG_FILE', key: 'logFile', defaultText: 'unset (stdout)', doc: 'Write logs to this file, rotated daily; rotated files older than LOG_RETENTION_DAYS are deleted.', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
-  { env: 'LOG_RETENTION_DAYS', key: 'logRetentionDays', defaultText: '7', doc: 'Days rotated log files are kept (the public service\'s privacy promise).', parse: integer(1, 3650) },
-  { env: 'SHUTDOWN_TIMEOUT_S', key: 'shutdownTimeoutS', defaultText: '10', doc: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish.', parse: integer(0, 3600) },
-  { env: 'PLAYGROUND_SAMPLE_URL', key: 'playgroundSampleUrl', defaultText: 'images.weserv.nl/lichtenstein.jpg', doc: 'Source image the playground and the parameter reference use for their examples.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
-  { env: 'UWS_ALLOW_JS_FALLBACK', key: 'uwsAllowJsFallback', defaultText: 'false', doc: '`true` lets the server run on the slow pure-JS uWebSockets.js shim when no native build loads (logged as a warning); otherwise start fails.', parse: boolean },
-  { env: 'LISTEN_REUSE_PORT', key: 'listenReusePort', defaultText: 'false', doc: 'By default the port is taken exclusively: a second instance on it fails to start. `true` lets several processes share it (SO_REUSEPORT; the kernel splits connections among them), and all of them must set it.', parse: boolean },
-  { env: 'METRICS_TOKEN', key: 'metricsToken', defaultText: 'unset (/metrics public)', doc: 'Bearer token `GET /metrics` then requires (others get 401). Set it whenever the port is reachable from outside, and always with `SIGNING_KEY`: signing protects only the image API.', parse: (raw) => (raw.trim().length >= 16 ? raw.trim() : { problem: 'must be at least 16 characters' }) },
-  { env: 'MAX_URL_BYTES', key: 'maxUrlBytes', defaultText: '8192', doc: 'Longest request target (path and query); longer ones get 414 and the connection is closed.', parse: integer(256, 262_144) },
-  { env: 'MAX_HEADER_BYTES', key: 'maxHeaderBytes', defaultText: '16384', doc: 'Largest request header block (all lines, names and values); larger ones get 431 and the connection is closed. uWS\'s own hard limit (`UWS_HTTP_MAX_HEADERS_SIZE`, environment only) is set above MAX_URL_BYTES + MAX_HEADER_BYTES unless given.', parse: integer(1024, 1_048_576) },
-  { env: 'JEMALLOC', key: 'jemalloc', defaultText: 'auto', doc: '`auto`: at start, when libjemalloc.so.2 is installed (Debian `libjemalloc2`, Alpine `jemalloc`) but not loaded, the service restarts itself with it in LD_PRELOAD, and warns when it is absent. `off` leaves the allocator alone; a path names the library.', parse: (raw) => { const v = raw.trim(); return v === 'auto' || v === 'off' || isAbsolute(v) ? v : { problem: 'must be auto, off or an absolute path' }; } },
-  { env: 'VIA_PSEUDONYM', key: 'viaPseudonym', defaultText: 'pixproxy', doc: 'Name sent to origins as `Via: 1.1 <name>`; an image request that arrives carrying it is a loop and gets `508`. Give every instance behind one address the same name; another pixproxy deployment you fetch from must use a different one.', parse: (raw) => (PSEUDONYM.test(raw.trim()) ? raw.trim() : { problem: 'must be 1 to 64 token characters (letters, digits, and !#$%&\'*+.^_`|~-)' }) },
-  { env: 'FETCH_CONCURRENCY_PER_HOST', key: 'fetchConcurrencyPerHost', defaultText: '8', doc: 'Origin downloads at once from one host name (IP literals in any spelling count as one); four times as many may wait, beyond that 503. Keeps one slow or hostile host from taking every `FETCH_CONCURRENCY` slot.', parse: integer(1, 10_000) },
-  { env: 'DOWNLOAD_MEMORY_BYTES', key: 'downloadMemoryBytes', defaultText: '268435456', doc: 'Origin bytes held in memory at once, from download until processed (256 MiB), reserved as they arrive; when spent, downloads pause (the oldest may finish), and one still waiting at `FETCH_TIMEOUT_MS` gets 503.', parse: integer(1, 2 ** 40) },
-] as const satisfies readonly Setting<keyof Config>[];
+  { env: 'CONFIG_FILE', key: 'configFile', default: undefined, defaultText: 'unset (environment only)', doc: 'JSON or YAML file of settings keyed by these variable names (`pixproxy serve --config` sets it too); the environment overrides it.', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
+  { env: 'PORT', key: 'port', default: 8080, doc: 'TCP port to listen on.', parse: integer(0, 65535) },
+  { env: 'HOST', key: 'host', default: '0.0.0.0', doc: 'Address to listen on.', parse: (raw) => (isIP(raw.trim()) || raw.trim() === 'localhost' ? raw.trim() : { problem: 'must be an IP address or localhost' }) },
+  { env: 'CACHE_DIR', key: 'cacheDir', default: resolve('cache'), defaultText: './cache', doc: 'Directory of the on-disk cache (cacache).', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
+  { env: 'CACHE_ENABLED', key: 'cacheEnabled', default: true, doc: '`false` serves every request as a miss (for benchmarks).', parse: boolean },
+  { env: 'CACHE_TTL_S', key: 'cacheTtlS', default: 31 * 86400, doc: 'Server-side lifetime of a cached variant (31 days), independent of the browser `maxage`.', parse: integer(1, 10 * 365 * 86400) },
+  { env: 'CACHE_MAX_BYTES', key: 'cacheMaxBytes', default: 10 * 1024 ** 3, doc: 'Disk cache bound (10 GiB of content); least recently used entries are evicted beyond it.', parse: integer(1, 2 ** 50) },
+  { env: 'CACHE_MEMORY_BYTES', key: 'cacheMemoryBytes', default: 128 * 1024 ** 2, doc: 'Hot in-memory tier in front of the disk (128 MiB); 0 disables it.', parse: integer(0, 2 ** 40) },
+  { env: 'PURGE_TOKEN', key: 'purgeToken', default: undefined, defaultText: 'unset (purge API disabled)', doc: 'Bearer token for `DELETE /cache` and `DELETE /cache/variant`.', parse: (raw) => (raw.trim().length >= 16 ? raw.trim() : { problem: 'must be at least 16 characters' }) },
+  { env: 'WORKERS', key: 'workers', default: defaultWorkers, defaultText: 'available cores', doc: 'Image worker threads in the pool.', parse: integer(1, 256) },
+  { env: 'SHARP_CONCURRENCY', key: 'sharpConcurrency', default: undefined, defaultText: 'cores / WORKERS', doc: 'libvips threads per job inside each worker.', parse: integer(1, 64) },
+  { env: 'WORKER_NICE', key: 'workerNice', default: 10, doc: 'How many nice steps below the event loop the image threads (workers and libvips) run, so hits get the CPU first when images use every core; 0 keeps them equal (Linux only).', parse: integer(0, 19) },
+  { env: 'MAX_QUEUE', key: 'maxQueue', default: 64, doc: 'Image jobs that may wait for a worker (at least 1); beyond it requests get 503 with Retry-After.', parse: integer(1, 100_000) },
+  { env: 'FETCH_CONCURRENCY', key: 'fetchConcurrency', default: 32, doc: 'Origin downloads at once (four times as many may wait; beyond that 503).', parse: integer(1, 10_000) },
+  { env: 'ALLOW_PRIVATE_ORIGINS', key: 'allowPrivateOrigins', default: [], defaultText: 'none', doc: '`true`, or comma-separated CIDRs exempt from the private/reserved address deny list.', parse: allowList },
+  { env: 'MAX_DOWNLOAD_BYTES', key: 'maxDownloadBytes', default: 104_857_600, doc: 'Largest origin body accepted, checked while streaming.', parse: integer(1, 2 ** 40) },
+  { env: 'MAX_REDIRECTS', key: 'maxRedirects', default: 10, doc: 'Redirect responses followed before giving up.', parse: integer(0, 50) },
+  { env: 'CONNECT_TIMEOUT_MS', key: 'connectTimeoutMs', default: 5000, doc: 'Origin connect timeout.', parse: integer(1, 600_000) },
+  { env: 'READ_TIMEOUT_MS', key: 'readTimeoutMs', default: 15_000, doc: 'Origin idle timeout: waiting for headers, and between body chunks.', parse: integer(1, 600_000) },
+  { env: 'FETCH_TIMEOUT_MS', key: 'fetchTimeoutMs', default: 20_000, doc: 'Whole origin download, redirects included.', parse: integer(1, 3_600_000) },
+  { env: 'ORIGIN_USER_AGENT', key: 'userAgent', default: 'Mozilla/5.0 (compatible; pixproxy/0.1; +https://github.com/pixproxy/pixproxy)', doc: 'User-Agent sent to origins.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
+  { env: 'MAX_INPUT_PIXELS', key: 'maxInputPixels', default: 71_000_000, doc: 'Largest input, width x height of all loaded frames.', parse: integer(1, 2 ** 40) },
+  { env: 'MAX_OUTPUT_PIXELS', key: 'maxOutputPixels', default: 71_000_000, doc: 'Largest output, checked before resizing.', parse: integer(1, 2 ** 40) },
+  { env: 'MAX_PAGES', key: 'maxPages', default: 256, doc: 'Most pages/frames loaded from one input.', parse: integer(1, 100_000) },
+  { env: 'PROCESS_TIMEOUT_S', key: 'processTimeoutS', default: 10, doc: 'Seconds of image processing per request before it is cancelled.', parse: integer(1, 3600) },
+  { env: 'LOG_LEVEL', key: 'logLevel', default: 'info', doc: `One of ${logLevels.join(', ')}.`, parse: (raw) => { const v = raw.trim(); return (logLevels as readonly string[]).includes(v) ? (v as Config['logLevel']) : { problem: `must be one of ${logLevels.join(', ')}` }; } },
+  { env: 'ORIGIN_HOSTS_ALLOW', key: 'originHostsAllow', default: [], defaultText: 'any', doc: 'Comma-separated origin hosts allowed (`img.example.com`, `*.example.com`); when set, every other host is refused.', parse: hostList },
+  { env: 'ORIGIN_HOSTS_DENY', key: 'originHostsDeny', default: [], defaultText: 'none', doc: 'Comma-separated origin hosts refused (same patterns); checked before the allow list.', parse: hostList },
+  { env: 'RATE_LIMIT_MAX', key: 'rateLimitMax', default: 2500, doc: 'Uncached requests per client IP per window; 0 disables rate limiting.', parse: integer(0, 10_000_000) },
+  { env: 'RATE_LIMIT_WINDOW_S', key: 'rateLimitWindowS', default: 600, doc: 'Rate-limit window in seconds (GCRA: the allowance refills evenly over it).', parse: integer(1, 86_400 * 30) },
+  { env: 'RATE_LIMIT_BAN_S', key: 'rateLimitBanS', default: 3600, doc: 'How long a client over the limit stays blocked; 0 means only until the allowance refills.', parse: integer(0, 86_400 * 30) },
+  { env: 'TRUST_PROXY', key: 'trustProxy', default: undefined, defaultText: 'none (socket address)', doc: '`cf-connecting-ip` or `x-forwarded-for`: the header that names the client IP behind a CDN or load balancer.', parse: (raw) => { const v = raw.trim().toLowerCase(); return v === 'none' ? undefined : (trustProxyHeaders as readonly string[]).includes(v) ? (v as Config['trustProxy']) : { problem: `must be one of ${trustProxyHeaders.join(', ')} or none` }; } },
+  { env: 'REDIS_URL', key: 'redisUrl', default: undefined, defaultText: 'unset (in-process limiter)', doc: 'Redis for rate-limit state shared by several boxes, e.g. `redis://127.0.0.1:6379`. If Redis is down, requests are let through (fail open) and it is logged.', parse: (raw) => (/^rediss?:\/\//.test(raw.trim()) ? raw.trim() : { problem: 'must be a redis:// or rediss:// URL' }) },
+  { env: 'SIGNING_KEY', key: 'signingKey', default: undefined, defaultText: 'unset (no signatures)', doc: 'When set, every image request must carry `s=<HMAC-SHA256 signature>` of its canonical query (see Signed URLs); others get 403.', parse: (raw) => (raw.length >= 16 ? raw : { problem: 'must be at least 16 characters' }) },
+  { env: 'LOG_FILE', key: 'logFile', default: undefined, defaultText: 'unset (stdout)', doc: 'Write logs to this file, rotated daily; rotated files older than LOG_RETENTION_DAYS are deleted.', parse: (raw) => (raw.trim() ? resolve(raw.trim()) : { problem: 'must not be empty' }) },
+  { env: 'LOG_RETENTION_DAYS', key: 'logRetentionDays', default: 7, doc: 'Days rotated log files are kept (the public service\'s privacy promise).', parse: integer(1, 3650) },
+  { env: 'SHUTDOWN_TIMEOUT_S', key: 'shutdownTimeoutS', default: 10, doc: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish.', parse: integer(0, 3600) },
+  { env: 'PLAYGROUND_SAMPLE_URL', key: 'playgroundSampleUrl', default: 'images.weserv.nl/lichtenstein.jpg', doc: 'Source image the playground and the parameter reference use for their examples.', parse: (raw) => (raw.trim() ? raw.trim() : { problem: 'must not be empty' }) },
+  { env: 'UWS_ALLOW_JS_FALLBACK', key: 'uwsAllowJsFallback', default: false, doc: '`true` lets the server run on the slow pure-JS uWebSockets.js shim when no native build loads (logged as a warning); otherwise start fails.', parse: boolean },
+  { env: 'LISTEN_REUSE_PORT', key: 'listenReusePort', default: false, doc: 'By default the port is taken exclusively: a second instance on it fails to start. `true` lets several processes share it (SO_REUSEPORT; the kernel splits connections among them), and all of them must set it.', parse: boolean },
+  { env: 'METRICS_TOKEN', key: 'metricsToken', default: undefined, defaultText: 'unset (/metrics public)', doc: 'Bearer token `GET /metrics` then requires (others get 401). Set it whenever the port is reachable from outside, and always with `SIGNING_KEY`: signing protects only the image API.', parse: (raw) => (raw.trim().length >= 16 ? raw.trim() : { problem: 'must be at least 16 characters' }) },
+  { env: 'MAX_URL_BYTES', key: 'maxUrlBytes', default: 8192, doc: 'Longest request target (path and query); longer ones get 414 and the connection is closed.', parse: integer(256, 262_144) },
+  { env: 'MAX_HEADER_BYTES', key: 'maxHeaderBytes', default: 16_384, doc: 'Largest request header block (all lines, names and values); larger ones get 431 and the connection is closed. uWS\'s own hard limit (`UWS_HTTP_MAX_HEADERS_SIZE`, environment only) is set above MAX_URL_BYTES + MAX_HEADER_BYTES unless given.', parse: integer(1024, 1_048_576) },
+  { env: 'JEMALLOC', key: 'jemalloc', default: 'auto', doc: '`auto`: at start, when libjemalloc.so.2 is installed (Debian `libjemalloc2`, Alpine `jemalloc`) but not loaded, the service restarts itself with it in LD_PRELOAD, and warns when it is absent. `off` leaves the allocator alone; a path names the library.', parse: (raw) => { const v = raw.trim(); return v === 'auto' || v === 'off' || isAbsolute(v) ? v : { problem: 'must be auto, off or an absolute path' }; } },
+  { env: 'VIA_PSEUDONYM', key: 'viaPseudonym', default: 'pixproxy', doc: 'Name sent to origins as `Via: 1.1 <name>`; an image request that arrives carrying it is a loop and gets `508`. Give every instance behind one address the same name; another pixproxy deployment you fetch from must use a different one.', parse: (raw) => (PSEUDONYM.test(raw.trim()) ? raw.trim() : { problem: 'must be 1 to 64 token characters (letters, digits, and !#$%&\'*+.^_`|~-)' }) },
+  { env: 'FETCH_CONCURRENCY_PER_HOST', key: 'fetchConcurrencyPerHost', default: 8, doc: 'Origin downloads at once from one host name (IP literals in any spelling count as one); four times as many may wait, beyond that 503. Keeps one slow or hostile host from taking every `FETCH_CONCURRENCY` slot.', parse: integer(1, 10_000) },
+  { env: 'DOWNLOAD_MEMORY_BYTES', key: 'downloadMemoryBytes', default: 256 * 1024 ** 2, doc: 'Origin bytes held in memory at once, from download until processed (256 MiB), reserved as they arrive; when spent, downloads pause (the oldest may finish), and one still waiting at `FETCH_TIMEOUT_MS` gets 503.', parse: integer(1, 2 ** 40) },
+] as const satisfies readonly AnySetting[];
 
-const defaults: Config = {
-  configFile: undefined,
-  port: 8080,
-  host: '0.0.0.0',
-  cacheDir: resolve('cache'),
-  cacheEnabled: true,
-  workers: defaultWorkers,
-  allowPrivateOrigins: [],
-  maxDownloadBytes: 104_857_600,
-  maxRedirects: 10,
-  connectTimeoutMs: 5000,
-  readTimeoutMs: 15_000,
-  fetchTimeoutMs: 20_000,
-  userAgent: 'Mozilla/5.0 (compatible; pixproxy/0.1; +https://github.com/pixproxy/pixproxy)',
-  maxInputPixels: 71_000_000,
-  maxOutputPixels: 71_000_000,
-  maxPages: 256,
-  processTimeoutS: 10,
-  logLevel: 'info',
-  uwsAllowJsFallback: false,
-  cacheTtlS: 31 * 86400,
-  cacheMaxBytes: 10 * 1024 ** 3,
-  cacheMemoryBytes: 128 * 1024 ** 2,
-  purgeToken: undefined,
-  maxQueue: 64,
-  fetchConcurrency: 32,
-  sharpConcurrency: undefined,
-  workerNice: 10,
-  originHostsAllow: [],
-  originHostsDeny: [],
-  rateLimitMax: 2500,
-  rateLimitWindowS: 600,
-  rateLimitBanS: 3600,
-  trustProxy: undefined,
-  redisUrl: undefined,
-  signingKey: undefined,
-  logFile: undefined,
-  logRetentionDays: 7,
-  shutdownTimeoutS: 10,
-  playgroundSampleUrl: 'images.weserv.nl/lichtenstein.jpg',
-  listenReusePort: false,
-  metricsToken: undefined,
-  maxUrlBytes: 8192,
-  maxHeaderBytes: 16_384,
-  jemalloc: 'auto',
-  viaPseudonym: 'pixproxy',
-  fetchConcurrencyPerHost: 8,
-  downloadMemoryBytes: 256 * 1024 ** 2,
-};
+/** The README's text for a setting's default: its `defaultText`, or else the value itself. */
+export function defaultTextOf(setting: { readonly default: unknown; readonly defaultText?: string }): string {
+  return setting.defaultText ?? String(setting.default);
+}
+
+// Compile-time: every Config key has its setting.
+const complete: Exclude<keyof Config, (typeof settings)[number]['key']> extends never ? true : never = true;
+void complete;
+
+/** The defaults of every setting, from the table. */
+const defaults = Object.fromEntries(settings.map((setting) => [setting.key, setting.default])) as unknown as Config;
+
 
 function isProblem(value: unknown): value is { problem: string } {
   return typeof value === 'object' && value !== null && 'problem' in value;
