@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { setImmediate as tick } from 'node:timers/promises';
+import { setImmediate as tick, setTimeout as delay } from 'node:timers/promises';
 import { ImageCache } from '../../src/cache/image-cache.js';
 import { Gate, KeyedGate } from '../../src/concurrency/gate.js';
 import { ServiceError } from '../../src/errors.js';
@@ -74,11 +74,12 @@ function fakes(overrides: Partial<ImageServiceDeps> = {}, holdDownloads = false)
 
 const live = (): AbortSignal => new AbortController().signal;
 
-/** Waits (a few turns of the event loop at most) until `done` holds. */
+/** Waits until `done` holds (a cache lookup on disk comes first), failing after five seconds. */
 async function until(done: () => boolean): Promise<void> {
-  for (let turns = 0; !done(); turns++) {
-    if (turns > 1000) assert.fail('never happened');
-    await tick();
+  const deadline = Date.now() + 5000;
+  while (!done()) {
+    if (Date.now() > deadline) assert.fail('never happened');
+    await delay(1);
   }
 }
 const URL_A = 'https://example.com/a.jpg';
