@@ -21,7 +21,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['http'], // uWebSockets.js front end
   ['playground', 'signing'], // what the front end serves and checks
   ['service'], // cache lookup, single flight, work dispatch
-  ['workers', 'cache', 'origin', 'ratelimit'], // threads, storage, fetching, limits: independent of each other
+  ['workers', 'cache', 'origin', 'ratelimit', 'cdn'], // threads, storage, fetching, limits, CDN purges: independent of each other
   ['pipeline'], // bytes and a plan in, bytes out
   ['plan'], // query → canonical plan
   ['url', 'concurrency'], // URL and IP text; gates and single flight

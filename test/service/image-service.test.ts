@@ -3,6 +3,7 @@
  * variants and of downloads, admission, and the download gates. No HTTP, no sharp, no threads.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,12 +84,14 @@ async function until(done: () => boolean): Promise<void> {
   }
 }
 const URL_A = 'https://example.com/a.jpg';
+/** Cache keys are hex SHA-256, as the HTTP layer makes them (plan/key.ts). */
+const key = (name: string): string => createHash('sha256').update(name).digest('hex');
 
 describe('ImageService', () => {
   test('without a cache every request is produced: fetched, processed, described', async () => {
     const f = fakes();
     const service = new ImageService(f.deps);
-    const served = await service.serve({ url: URL_A, plan: { w: { px: 10 } }, key: 'k1' }, live());
+    const served = await service.serve({ url: URL_A, plan: { w: { px: 10 } }, key: key('k1') }, live());
     assert.equal(served.cache, 'MISS');
     assert.equal(served.tier, undefined);
     assert.equal(served.data.toString(), 'out {"w":{"px":10}}');
@@ -99,7 +102,7 @@ describe('ImageService', () => {
     assert.deepEqual([served.meta.width, served.meta.height], [2, 3]);
     assert.deepEqual(f.fetched, [URL_A]);
     assert.equal(f.released, 1, 'the body goes back to the download budget once processed');
-    await service.serve({ url: URL_A, plan: {}, key: 'k1' }, live());
+    await service.serve({ url: URL_A, plan: {}, key: key('k1') }, live());
     assert.deepEqual(service.counts, { fetches: 2, processed: 2, hits: 0, misses: 2 });
   });
 
@@ -107,12 +110,12 @@ describe('ImageService', () => {
     const cache = await realCache();
     const f = fakes({ cache });
     const service = new ImageService(f.deps);
-    assert.equal(service.peek('k1'), undefined);
-    const miss = await service.serve({ url: URL_A, plan: {}, key: 'k1' }, live());
+    assert.equal(service.peek(key('k1')), undefined);
+    const miss = await service.serve({ url: URL_A, plan: {}, key: key('k1') }, live());
     assert.equal(miss.cache, 'MISS');
-    const peeked = service.peek('k1');
+    const peeked = service.peek(key('k1'));
     assert.equal(peeked?.tier, 'memory');
-    const hit = await service.serve({ url: URL_A, plan: {}, key: 'k1' }, live());
+    const hit = await service.serve({ url: URL_A, plan: {}, key: key('k1') }, live());
     assert.equal(hit.cache, 'HIT');
     assert.deepEqual(hit.data, miss.data);
     assert.equal(f.fetched.length, 1);
@@ -124,7 +127,7 @@ describe('ImageService', () => {
     const cache = await realCache();
     const f = fakes({ cache }, true);
     const service = new ImageService(f.deps);
-    const request = { url: URL_A, plan: {}, key: 'same' };
+    const request = { url: URL_A, plan: {}, key: key('same') };
     const results = Promise.all([1, 2, 3].map(() => service.serve(request, live())));
     await until(() => f.fetched.length > 0);
     assert.deepEqual(service.inFlight, { variants: 1, sources: 1 });
@@ -141,8 +144,8 @@ describe('ImageService', () => {
     const f = fakes({}, true);
     const service = new ImageService(f.deps);
     const results = Promise.all([
-      service.serve({ url: URL_A, plan: { w: { px: 10 } }, key: 'v1' }, live()),
-      service.serve({ url: URL_A, plan: { w: { px: 20 } }, key: 'v2' }, live()),
+      service.serve({ url: URL_A, plan: { w: { px: 10 } }, key: key('v1') }, live()),
+      service.serve({ url: URL_A, plan: { w: { px: 20 } }, key: key('v2') }, live()),
     ]);
     await until(() => f.fetched.length > 0);
     f.finishDownloads();
@@ -161,15 +164,15 @@ describe('ImageService', () => {
     const refuse = async (): Promise<void> => {
       throw new ServiceError('RATE_LIMITED');
     };
-    await assert.rejects(service.serve({ url: URL_A, plan: {}, key: 'k' }, live(), refuse), (error: unknown) => error instanceof ServiceError && error.code === 'RATE_LIMITED');
+    await assert.rejects(service.serve({ url: URL_A, plan: {}, key: key('k') }, live(), refuse), (error: unknown) => error instanceof ServiceError && error.code === 'RATE_LIMITED');
     assert.equal(f.fetched.length, 0);
 
     const cache = await realCache();
     const cached = fakes({ cache });
     const withCache = new ImageService(cached.deps);
-    await withCache.serve({ url: URL_A, plan: {}, key: 'k' }, live());
+    await withCache.serve({ url: URL_A, plan: {}, key: key('k') }, live());
     let admitted = 0;
-    await withCache.serve({ url: URL_A, plan: {}, key: 'k' }, live(), async () => {
+    await withCache.serve({ url: URL_A, plan: {}, key: key('k') }, live(), async () => {
       admitted += 1;
     });
     assert.equal(admitted, 0, 'a hit is never counted against the client');
@@ -183,7 +186,7 @@ describe('ImageService', () => {
       },
     });
     const service = new ImageService(f.deps);
-    await assert.rejects(service.serve({ url: URL_A, plan: {}, key: 'k' }, live()), (error: unknown) => error instanceof ServiceError && error.code === 'ORIGIN_TIMEOUT');
+    await assert.rejects(service.serve({ url: URL_A, plan: {}, key: key('k') }, live()), (error: unknown) => error instanceof ServiceError && error.code === 'ORIGIN_TIMEOUT');
     assert.equal(f.processed.length, 0);
   });
 
@@ -200,7 +203,7 @@ describe('ImageService', () => {
     }
     const f = fakes({ hostGate: { gate: new RecordingGate(1, 4), hostOf: (url) => new URL(url).host } });
     const service = new ImageService(f.deps);
-    await service.serve({ url: URL_A, plan: {}, key: 'k' }, live());
+    await service.serve({ url: URL_A, plan: {}, key: key('k') }, live());
     assert.deepEqual(order, ['host example.com', 'global']);
     assert.deepEqual(f.fetched, [URL_A]);
   });
@@ -208,10 +211,10 @@ describe('ImageService', () => {
   test('a full download line refuses at once with OVERLOADED', async () => {
     const f = fakes({ fetchGate: new Gate(1, 0) }, true);
     const service = new ImageService(f.deps);
-    const first = service.serve({ url: URL_A, plan: {}, key: 'k1' }, live());
+    const first = service.serve({ url: URL_A, plan: {}, key: key('k1') }, live());
     await until(() => f.fetched.length > 0);
     await assert.rejects(
-      service.serve({ url: 'https://example.com/b.jpg', plan: {}, key: 'k2' }, live()),
+      service.serve({ url: 'https://example.com/b.jpg', plan: {}, key: key('k2') }, live()),
       (error: unknown) => error instanceof ServiceError && error.code === 'OVERLOADED',
     );
     f.finishDownloads();
