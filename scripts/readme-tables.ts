@@ -3,7 +3,7 @@
  * settings table and the parameter table. The tests fail when the README and the tables disagree.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { settings } from '../src/config.js';
+import { defaultTextOf, settings } from '../src/config.js';
 import { parameterTableMarkdown } from '../src/plan/parameter-table.js';
 
 export function configTableMarkdown(): string {
@@ -11,8 +11,9 @@ export function configTableMarkdown(): string {
     '| Variable | Default | Meaning |',
     '| --- | --- | --- |',
     ...settings.map((s) => {
-      const plain = /^[\w./:-]+$/.test(s.defaultText);
-      return `| \`${s.env}\` | ${plain ? `\`${s.defaultText}\`` : s.defaultText} | ${s.doc} |`;
+      const text = defaultTextOf(s);
+      const plain = /^[\w./:-]+$/.test(text);
+      return `| \`${s.env}\` | ${plain ? `\`${text}\`` : text} | ${s.doc} |`;
     }),
   ].join('\n');
 }

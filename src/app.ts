@@ -19,7 +19,7 @@ import { fetchOrigin, originHostKey, originOptionsFrom } from './origin/fetch.js
 import { closeOriginAgents } from './origin/guarded-agent.js';
 import { OwnListeners } from './origin/self-address.js';
 import type { PipelineLimits } from './pipeline/types.js';
-import { Gate, KeyedGate } from './service/gate.js';
+import { Gate, KeyedGate } from './concurrency/gate.js';
 import { ImageService } from './service/image-service.js';
 import { ImageWorkerPool } from './workers/pool.js';
 // sharp must be loaded by the main thread before worker threads load it, so glibc keeps libvips

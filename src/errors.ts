@@ -4,8 +4,6 @@
  * Codes are plain strings so they survive structured cloning between worker threads.
  */
 
-export const MAX_PIXELS_TEXT = '71000000';
-
 const catalog = {
   INVALID_URL: { status: 400, message: 'Unable to parse URI' },
   UNIX_SOCKET: { status: 400, message: 'Unix domain sockets are not supported' },
@@ -82,14 +80,6 @@ export class ServiceError extends Error {
   static fromShape(shape: ErrorShape): ServiceError {
     return new ServiceError(shape.code, shape.detail);
   }
-}
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(catalog, value);
-}
-
-export function statusOf(code: ErrorCode): number {
-  return catalog[code].status;
 }
 
 export function publicMessage(code: ErrorCode, detail?: string): string {

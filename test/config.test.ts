@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { ConfigError, loadConfig, settings } from '../src/config.js';
+import { ConfigError, defaultTextOf, loadConfig, settings } from '../src/config.js';
 import { repoRoot } from './helpers/paths.js';
 
 test('defaults when the environment is empty', () => {
@@ -55,6 +55,6 @@ test('the README documents every setting with its default', async () => {
   for (const setting of settings) {
     const row = readme.split('\n').find((line) => line.startsWith(`| \`${setting.env}\``));
     assert.ok(row, `README has a row for ${setting.env}`);
-    assert.ok(row.includes(setting.defaultText), `README row of ${setting.env} shows its default ${setting.defaultText}`);
+    assert.ok(row.includes(defaultTextOf(setting)), `README row of ${setting.env} shows its default ${defaultTextOf(setting)}`);
   }
 });

@@ -3,7 +3,8 @@
  * HTTP and threads; the workers, the CLI and the tests all call `runPipeline`.
  */
 import type { Plan } from '../plan/types.js';
-import { checkDeadline, type PipelineImage, type Step } from './image.js';
+import type { PipelineImage, Step } from './image.js';
+import { checkDeadline } from './run.js';
 import { alignment } from './steps/alignment.js';
 import { autoOrient } from './steps/auto-orient.js';
 import { background } from './steps/background.js';
@@ -37,11 +38,11 @@ function only(applies: (plan: Plan) => boolean, step: Step): Step {
 }
 
 /**
- * Spec section 2, in order, after the load (1). Resolving the query against the image (2) is done
- * by the steps through `resolveTargetSize`. With `precrop`, orientation and crop move before the
- * resize (spec 2, step 4).
+ * Spec section 2, in order, after the load (1) and before the save (17): the one place the order
+ * lives (tests run these arrays too). The query is resolved against the image (2) once, at load
+ * (`input.target`). With `precrop`, orientation and crop move before the resize (spec 2, step 4).
  */
-const steps: readonly Step[] = [
+export const GEOMETRY_STEPS: readonly Step[] = [
   fullDecode, // 4a: no shrink-on-load with `gam`; queued first so it stays in the one pass
   autoOrient, // 2a, 3.6: upright before anything measures the image
   trim, // 3
@@ -52,6 +53,9 @@ const steps: readonly Step[] = [
   alignment, // 4d
   only((plan) => !precrop(plan), crop), // 4e
   embed, // 5
+];
+
+export const ADJUSTMENT_STEPS: readonly Step[] = [
   rotate, // 6
   brightness, // 7
   modulate, // 8
@@ -65,10 +69,12 @@ const steps: readonly Step[] = [
   mask, // 16
 ];
 
+export const STEPS: readonly Step[] = [...GEOMETRY_STEPS, ...ADJUSTMENT_STEPS];
+
 export async function runPipeline(input: Buffer, plan: Plan, limits: PipelineLimits): Promise<PipelineOutput> {
   const job = { limits, startedAt: performance.now() };
   let image: PipelineImage = await load(input, plan, job);
-  for (const step of steps) {
+  for (const step of STEPS) {
     checkDeadline(job);
     image = await step(image, plan);
   }

@@ -5,7 +5,7 @@
 import type { Plan } from '../plan/types.js';
 import { plannedDelays } from './animation.js';
 import { channelsOf, spaceOf, type PipelineImage } from './image.js';
-import { fromExif, isUpright } from './orientation.js';
+import { fromExif, isUpright } from './dihedral.js';
 
 /** sharp reports rounded dpi; the reference reports only densities above 1 pixel/mm (25.4 dpi). */
 const DEFAULT_DPI = 25;

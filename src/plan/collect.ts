@@ -5,7 +5,7 @@
  * `fpx=0.9&a=focal-10-10` keeps `fpx=0.9`. No range checks or defaults here (see interpret.ts).
  */
 import { PARAMETERS, enumValue } from './parameters.js';
-import type { ParamKey } from './parameters.js';
+import type { ParamKey, ParameterSpec } from './parameters.js';
 import type { ApiPair } from './tokenise.js';
 import type { Coordinate, Rgba } from './types.js';
 import {
@@ -54,6 +54,13 @@ type KeysOfType<T> = { [K in ParamKey]: Table[K]['type'] extends T ? K : never }
 
 function hasType<T extends Table[ParamKey]['type']>(key: ParamKey, type: T): key is KeysOfType<T> & SlotKey {
   return PARAMETERS[key].type === type;
+}
+
+type IntListKey = { [K in ParamKey]: Table[K] extends { readonly slot: 'ints' } ? K : never }[ParamKey];
+
+function isIntList(key: ParamKey): key is IntListKey {
+  const spec: ParameterSpec = PARAMETERS[key];
+  return spec.type === 'list' && spec.slot === 'ints';
 }
 
 /** Stores a value unless the key already has one: the first occurrence wins. */
@@ -109,29 +116,17 @@ function collectCropShorthand(collected: Collected, raw: string | undefined): vo
   if (y) setOnce(collected, 'cy', y);
 }
 
+/** The rules of deprecated and combined forms that fill other keys; the table's types do the rest. */
 function collectPair(collected: Collected, { key, raw }: ApiPair): void {
   const text = raw ?? '-1';
   switch (key) {
     case 'fit':
       // API 4 `t=fit` and `t=squaredown` meant "without enlargement" too.
       if (text === 'fit' || text === 'squaredown') setOnce(collected, 'we', true);
-      setOnce(collected, 'fit', enumValue(PARAMETERS.fit, text));
-      return;
-    case 'a': {
-      const position = enumValue(PARAMETERS.a, text);
-      if (position === 'focal') collectFocalShorthand(collected, text);
-      setOnce(collected, 'a', position);
-      return;
-    }
-    case 'mask':
-      setOnce(collected, 'mask', enumValue(PARAMETERS.mask, text));
-      return;
-    case 'filt':
-      setOnce(collected, 'filt', enumValue(PARAMETERS.filt, text));
-      return;
-    case 'output':
-      setOnce(collected, 'output', enumValue(PARAMETERS.output, text));
-      return;
+      break;
+    case 'a':
+      if (enumValue(PARAMETERS.a, text) === 'focal') collectFocalShorthand(collected, text);
+      break;
     case 'sharp':
       collectSharp(collected, raw);
       return;
@@ -141,9 +136,6 @@ function collectPair(collected: Collected, { key, raw }: ApiPair): void {
     case 'crop':
       collectCropShorthand(collected, raw);
       return;
-    case 'delay':
-      setOnce(collected, 'delay', listValue(raw, PARAMETERS.delay.maxItems, parseCInt));
-      return;
     default:
       break;
   }
@@ -152,6 +144,8 @@ function collectPair(collected: Collected, { key, raw }: ApiPair): void {
   else if (hasType(key, 'float')) setOnce(collected, key, floatValue(raw));
   else if (hasType(key, 'coordinate')) setOnce(collected, key, coordinateValue(raw) ?? 'invalid');
   else if (hasType(key, 'colour')) setOnce(collected, key, colourValue(raw));
+  else if (hasType(key, 'enum')) setOnce(collected, key, enumValue(PARAMETERS[key], text));
+  else if (isIntList(key)) setOnce(collected, key, listValue(raw, PARAMETERS[key].maxItems, parseCInt));
 }
 
 export function collect(pairs: readonly ApiPair[]): Collected {

@@ -1,24 +1,24 @@
 /**
  * Second pass: each collected value on its own, with the spec's range, default and invalid rules
- * (section 3). A value that means the default is left out; rules that involve several parameters are
- * in canonical.ts.
+ * (section 3), read from the parameter's row: its value type, range, default, `bare`, `specials`
+ * and, where the type's rule does not fit, its named `normalise` rule. A value that means the
+ * default is left out; rules that involve several parameters are in canonical.ts.
  */
 import type { Collected, CoordinateSlot, IntSlot } from './collect.js';
-import { PARAMETERS } from './parameters.js';
-import type { NumberSpec } from './parameters.js';
-import type { Coordinate, CropRect, Plan, Rgba } from './types.js';
+import { PARAMETERS, isParamKey } from './parameters.js';
+import type { ColourSpec, EnumSpec, NumberSpec, ParameterSpec, ParamKey } from './parameters.js';
+import type { Coordinate, CropRect, EnumKey, EnumValue, Plan, Rgba } from './types.js';
 import { SENTINEL, colourValue } from './values.js';
 
 export type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
 export type DraftPlan = Mutable<Plan>;
 
+/** A plan field's value; an enum's default (`center`) is a value too, dropped by `field`. */
+type PlanValue = Exclude<DraftPlan[keyof DraftPlan], undefined> | EnumValue<EnumKey>;
+type Slot = Collected[keyof Collected];
+
 function inRange(spec: { readonly min?: number; readonly max?: number }, value: number): boolean {
   return value >= (spec.min ?? -Infinity) && value <= (spec.max ?? Infinity);
-}
-
-/** In range, else the parameter's default (REF's "outside → default" rule). */
-function orDefault(spec: NumberSpec & { readonly default: number }, value: number): number {
-  return inRange(spec, value) ? value : spec.default;
 }
 
 /** REF's value for an int: the number, or -1 for a bare key or garbage. */
@@ -35,14 +35,91 @@ function opaque([r, g, b]: Rgba): Rgba {
   return [r, g, b, 255];
 }
 
-function isTransparentBlack(colour: Rgba): boolean {
-  return colour.every((channel) => channel === 0);
+function isIntSlot(slot: Slot): slot is IntSlot {
+  return typeof slot === 'number' || slot === 'no-digits' || slot === 'out-of-range';
+}
+
+function isValueOf(spec: EnumSpec, slot: Slot): slot is EnumValue<EnumKey> {
+  return typeof slot === 'string' && spec.values.includes(slot);
+}
+
+function isColour(slot: Slot): slot is Rgba {
+  return Array.isArray(slot) && slot.length === 4 && slot.every((item) => typeof item === 'number');
+}
+
+function isCoordinate(slot: Slot): slot is Coordinate {
+  return typeof slot === 'object' && slot !== null && !Array.isArray(slot);
+}
+
+/** What an int slot means: bare and garbage are the row's `bare`, "not given", or REF's -1. */
+function intReading(spec: NumberSpec, slot: IntSlot): number | undefined {
+  if (typeof slot === 'number') return slot;
+  if (spec.bare === 'not given') return undefined;
+  return slot === 'no-digits' && typeof spec.bare === 'number' ? spec.bare : SENTINEL;
+}
+
+function intField(spec: NumberSpec, slot: IntSlot): number | undefined {
+  const value = intReading(spec, slot);
+  if (value === undefined) return undefined;
+  if (spec.normalise === 'degrees') return normaliseDegrees(value) === 0 ? undefined : normaliseDegrees(value);
+  const valid = inRange(spec, value) || (spec.specials ?? []).includes(value);
+  return valid && value !== spec.default ? value : undefined;
+}
+
+function floatField(spec: ParameterSpec & { readonly min?: number; readonly max?: number }, value: number): number | 'mild' | undefined {
+  const bare = 'bare' in spec ? spec.bare : undefined;
+  // A filter strength: 0 is off, a value in range is the sigma, anything else the mild variant.
+  if (spec.normalise === 'sigma') return value === 0 ? undefined : inRange(spec, value) ? value : 'mild';
+  // With a documented bare value (gam): 0 is off, anything out of range that value.
+  if (typeof bare === 'number') return value === 0 ? undefined : inRange(spec, value) ? value : bare;
+  // Out of range means the default (REF's "outside → default" rule), which is left out.
+  return inRange(spec, value) && value !== spec.default ? value : undefined;
+}
+
+function colourField(spec: ColourSpec, colour: Rgba): Rgba | undefined {
+  switch (spec.normalise) {
+    case 'any-but-default':
+      return colour.every((channel) => channel === 0) ? undefined : colour;
+    case 'chroma':
+      return colour[3] === 0 ? undefined : opaque(colour);
+    case 'opaque':
+      // Duotone ignores alpha, so an invalid (transparent black) colour is plain black.
+      return opaque(colour).join() === opaque(colourValue(spec.default ?? undefined)).join() ? undefined : opaque(colour);
+    default:
+      // Alpha 0 means "none".
+      return colour[3] === 0 ? undefined : colour;
+  }
 }
 
 /** w/h: only a positive size counts; 0, negatives and garbage mean "not given" (3.1). */
-function size(slot: CoordinateSlot | undefined): Coordinate | undefined {
-  if (slot === undefined || slot === 'invalid') return undefined;
+function size(slot: Coordinate): Coordinate | undefined {
   return ('px' in slot ? slot.px : slot.pct) > 0 ? slot : undefined;
+}
+
+/** The plan value of one parameter, by its row; undefined leaves the field out. */
+function field(spec: ParameterSpec, slot: Slot): PlanValue | undefined {
+  if (slot === undefined || slot === null) return undefined;
+  switch (spec.type) {
+    case 'bool':
+      return slot === !spec.default ? slot : undefined;
+    case 'enum':
+      return isValueOf(spec, slot) && slot !== spec.default ? slot : undefined;
+    case 'int':
+      return isIntSlot(slot) ? intField(spec, slot) : undefined;
+    case 'float':
+      return typeof slot === 'number' ? floatField(spec, slot) : undefined;
+    case 'coordinate':
+      return isCoordinate(slot) ? size(slot) : undefined;
+    case 'colour':
+      return isColour(slot) ? colourField(spec, slot) : undefined;
+    case 'list': {
+      if (spec.slot === 'float') return typeof slot === 'number' ? floatField(spec, slot) : undefined;
+      if (spec.slot === 'none' || !Array.isArray(slot) || slot.length === 0) return undefined;
+      const items = slot.filter(isIntSlot).map(sentinelInt);
+      // One negative (or unparsable) item voids the whole list (3.10).
+      return items.every((item) => inRange(spec, item)) ? items : undefined;
+    }
+  }
 }
 
 /**
@@ -69,122 +146,22 @@ function crop(collected: Collected): CropRect | undefined {
   return Object.keys(rect).length > 0 ? rect : undefined;
 }
 
-/** bri/con/ro/hue: bare or garbage means "not given" (3.0 SHOULD), not REF's -1. */
-function givenInt(slot: IntSlot | undefined): number | undefined {
-  return typeof slot === 'number' ? slot : undefined;
-}
-
-/** A filter strength: 0 is off, a value in range is the sigma, anything else the mild variant. */
-function strength(
-  spec: { readonly min?: number; readonly max?: number },
-  value: number | undefined,
-): number | 'mild' | undefined {
-  if (value === undefined || value === 0) return undefined;
-  return inRange(spec, value) ? value : 'mild';
-}
+/** Table keys with a plan field of their own, in table order. */
+const FIELD_KEYS: readonly (ParamKey & keyof Collected)[] = Object.keys(PARAMETERS)
+  .filter(isParamKey)
+  .filter((key): key is ParamKey & keyof Collected => {
+    const spec: ParameterSpec = PARAMETERS[key];
+    return spec.partOf === undefined && !(spec.type === 'list' && spec.slot === 'none');
+  });
 
 export function interpret(c: Collected): DraftPlan {
   const plan: DraftPlan = {};
-  const set = <K extends keyof DraftPlan>(key: K, value: DraftPlan[K] | undefined): void => {
-    if (value !== undefined) plan[key] = value;
-  };
-
-  // Size and fit
-  set('w', size(c.w));
-  set('h', size(c.h));
-  if (c.dpr !== undefined && inRange(PARAMETERS.dpr, c.dpr) && c.dpr !== PARAMETERS.dpr.default) set('dpr', c.dpr);
-  if (c.fit && c.fit !== PARAMETERS.fit.default) set('fit', c.fit);
-  if (c.we) set('we', true);
-  if (c.cbg && !isTransparentBlack(c.cbg)) set('cbg', c.cbg);
-
-  // Alignment and crop
-  if (c.a && c.a !== PARAMETERS.a.default) set('a', c.a);
-  for (const key of ['fpx', 'fpy'] as const) {
-    const value = c[key];
-    const spec = PARAMETERS[key];
-    if (value !== undefined && orDefault(spec, value) !== spec.default) set(key, value);
+  for (const key of FIELD_KEYS) {
+    const value = field(PARAMETERS[key], c[key]);
+    // The row's type decides the value's; sealPlan checks every plan against the same table.
+    if (value !== undefined) Object.assign(plan, { [key]: value });
   }
-  set('crop', crop(c));
-  if (c.precrop) set('precrop', true);
-
-  // Trim: bare, empty or non-numeric means the documented 10; other out-of-range values mean off.
-  if (c.trim !== undefined) {
-    const trim = c.trim === 'no-digits' ? PARAMETERS.trim.bare : c.trim;
-    if (typeof trim === 'number' && inRange(PARAMETERS.trim, trim)) set('trim', trim);
-  }
-  if (c.tbg && c.tbg[3] !== 0) set('tbg', c.tbg);
-
-  // Mask
-  if (c.mask) set('mask', c.mask);
-  if (c.mtrim) set('mtrim', true);
-  if (c.mbg && c.mbg[3] !== 0) set('mbg', c.mbg);
-
-  // Orientation
-  const ro = givenInt(c.ro);
-  if (ro !== undefined && normaliseDegrees(ro) !== 0) set('ro', normaliseDegrees(ro));
-  if (c.rbg && !isTransparentBlack(c.rbg)) set('rbg', c.rbg);
-  if (c.flip) set('flip', true);
-  if (c.flop) set('flop', true);
-
-  // Adjustments
-  for (const key of ['bri', 'con'] as const) {
-    const value = givenInt(c[key]);
-    if (value !== undefined && inRange(PARAMETERS[key], value) && value !== 0) set(key, value);
-  }
-  for (const key of ['mod', 'sat'] as const) {
-    const value = c[key];
-    if (value !== undefined && inRange(PARAMETERS[key], value) && value !== PARAMETERS[key].default) set(key, value);
-  }
-  const hue = givenInt(c.hue);
-  if (hue !== undefined && normaliseDegrees(hue) !== 0) set('hue', normaliseDegrees(hue));
-  if (c.gam !== undefined && c.gam !== 0) {
-    set('gam', inRange(PARAMETERS.gam, c.gam) ? c.gam : PARAMETERS.gam.bare);
-  }
-  set('sharp', strength(PARAMETERS.sharp, c.sharp));
-  for (const key of ['sharpf', 'sharpj'] as const) {
-    const value = c[key];
-    const spec = PARAMETERS[key];
-    if (value !== undefined && orDefault(spec, value) !== spec.default) set(key, value);
-  }
-  if (c.filt) set('filt', c.filt);
-  for (const key of ['start', 'stop'] as const) {
-    const value = c[key];
-    // Duotone ignores alpha, so an invalid (transparent black) colour is plain black.
-    if (value && opaque(value).join() !== opaque(colourValue(PARAMETERS[key].default)).join()) {
-      set(key, opaque(value));
-    }
-  }
-  set('blur', strength(PARAMETERS.blur, c.blur));
-  // tint only uses the chroma of its colour: alpha 0 means none, any other alpha is the same tint.
-  if (c.tint && c.tint[3] !== 0) set('tint', opaque(c.tint));
-  if (c.bg && c.bg[3] !== 0) set('bg', c.bg);
-
-  // Output
-  if (c.output) set('output', c.output);
-  for (const key of ['q', 'l'] as const) {
-    const slot = c[key];
-    const spec = PARAMETERS[key];
-    if (slot !== undefined && orDefault(spec, sentinelInt(slot)) !== spec.default) set(key, sentinelInt(slot));
-  }
-  if (c.af) set('af', true);
-  if (c.il) set('il', true);
-  if (c.ll) set('ll', true);
-  if (c.page !== undefined) {
-    const page = sentinelInt(c.page);
-    const valid = page === -1 || page === -2 || inRange(PARAMETERS.page, page);
-    if (valid && page !== PARAMETERS.page.default) set('page', page);
-  }
-  if (c.n !== undefined) {
-    const n = sentinelInt(c.n);
-    if (n === -1 || n > PARAMETERS.n.default) set('n', n);
-  }
-  if (c.loop !== undefined && typeof c.loop === 'number' && inRange(PARAMETERS.loop, c.loop)) set('loop', c.loop);
-  if (c.delay !== undefined && c.delay.length > 0) {
-    const delays = c.delay.map(sentinelInt);
-    // One negative (or unparsable) item voids the whole list (3.10).
-    if (delays.every((delay) => inRange(PARAMETERS.delay, delay))) set('delay', delays);
-  }
-  if (c.fsol === false) set('fsol', false);
-  if (c.icc) set('icc', true);
+  const rect = crop(c);
+  if (rect !== undefined) plan.crop = rect;
   return plan;
 }

@@ -2,16 +2,31 @@
  * The one table of API parameters (spec 3, 3.10, 3.11) plus pixproxy's extensions. It is data: the
  * parser reads value types, ranges, defaults, enum spellings and synonyms from here, the plan schema
  * is built from it, and the README parameter table and cache key are meant to be derived from it.
- * Parameters whose deprecated forms fill other keys (`a=focal-X-Y`, `t=fit`, `crop=`, `sharp=F,J,S`,
- * `mod=B,S,H`) have those rules in collect.ts, as REF has them in its query parser.
+ * The plan's enum types are derived from the rows (types.ts), and interpret.ts turns each collected
+ * value into its plan field by the row's type, range, default and `normalise`: a new enum parameter
+ * is one row here, one step module and its test. Parameters whose deprecated forms fill other keys
+ * (`a=focal-X-Y`, `t=fit`, `crop=`, `sharp=F,J,S`, `mod=B,S,H`) have those rules in collect.ts, as
+ * REF has them in its query parser.
  */
-import type { Filter, Fit, ImageFormat, MaskShape, OutputFormat, Position } from './types.js';
+import { DUOTONE_START, DUOTONE_STOP } from './defaults.js';
 
 /** Where a parameter comes from: the API version that introduced it (best effort for API 3 era ones),
  *  `docs` for features only the newer public documentation describes, `pixproxy` for extensions. */
 export type Since = 'api3' | 'api4' | 'api5' | 'docs' | 'pixproxy';
 
 export type ValueType = 'bool' | 'int' | 'float' | 'coordinate' | 'colour' | 'enum' | 'list';
+
+/**
+ * A rule of its own for turning the collected value into the plan's (interpret.ts), where the rule
+ * of the value type does not fit. Named rather than a function so the table stays data the plan
+ * schema can read (schema.ts):
+ * - `degrees`: folded into 0..359; 0 (no turn) is left out.
+ * - `sigma`: 0 is off, a value in range the sigma, anything else `'mild'` (the fixed 3x3 kernel).
+ * - `any-but-default`: every colour but the default (transparent black), even an invisible one.
+ * - `chroma`: only the colour's chroma counts: alpha 0 is none, any other alpha the opaque colour.
+ * - `opaque`: alpha is ignored; the opaque default is left out.
+ */
+export type Normaliser = 'degrees' | 'sigma' | 'any-but-default' | 'chroma' | 'opaque';
 
 interface CommonSpec {
   /** Other keys accepted for this parameter (3.11); first occurrence of either spelling wins. */
@@ -23,6 +38,10 @@ interface CommonSpec {
   readonly extension?: true;
   /** Still accepted, but a newer spelling exists. */
   readonly deprecated?: true;
+  /** How the plan field is derived, when the value type's rule does not fit (interpret.ts). */
+  readonly normalise?: Normaliser;
+  /** Not a plan field of its own: the value is part of this field (`cx` of `crop`). */
+  readonly partOf?: 'crop';
 }
 
 export interface BoolSpec extends CommonSpec {
@@ -39,6 +58,8 @@ export interface NumberSpec extends CommonSpec {
   readonly default: number | null;
   /** What a bare key or garbage means, where the spec gives it a meaning of its own. */
   readonly bare?: number | 'mild' | 'not given';
+  /** Values outside `min`..`max` that keep a meaning of their own (`page=-1`: the largest). */
+  readonly specials?: readonly number[];
 }
 
 export interface CoordinateSpec extends CommonSpec {
@@ -92,9 +113,9 @@ const POSITIONS = [
   'entropy',
   'attention',
   'focal',
-] as const satisfies readonly Position[];
+] as const;
 
-const FITS = ['inside', 'outside', 'cover', 'fill', 'contain'] as const satisfies readonly Fit[];
+const FITS = ['inside', 'outside', 'cover', 'fill', 'contain'] as const;
 
 const MASKS = [
   'circle',
@@ -107,9 +128,9 @@ const MASKS = [
   'square',
   'star',
   'heart',
-] as const satisfies readonly MaskShape[];
+] as const;
 
-const FILTERS = ['greyscale', 'sepia', 'duotone', 'negate'] as const satisfies readonly Filter[];
+const FILTERS = ['greyscale', 'sepia', 'duotone', 'negate'] as const;
 
 export const IMAGE_FORMATS = [
   'jpg',
@@ -119,9 +140,9 @@ export const IMAGE_FORMATS = [
   'webp',
   'avif',
   'jxl',
-] as const satisfies readonly ImageFormat[];
+] as const;
 
-const OUTPUTS = [...IMAGE_FORMATS, 'json', 'blurhash', 'auto'] as const satisfies readonly OutputFormat[];
+const OUTPUTS = [...IMAGE_FORMATS, 'json', 'blurhash', 'auto'] as const;
 
 export const PARAMETERS = {
   // Size and fit (3.1, 3.2)
@@ -174,6 +195,7 @@ export const PARAMETERS = {
   cbg: {
     type: 'colour',
     default: null,
+    normalise: 'any-but-default',
     description: 'Letterbox colour for `fit=contain` (default transparent).',
     since: 'api5',
   },
@@ -219,24 +241,28 @@ export const PARAMETERS = {
   cx: {
     type: 'coordinate',
     default: null,
+    partOf: 'crop',
     description: 'Left edge of the rectangle crop (pixels or %).',
     since: 'api5',
   },
   cy: {
     type: 'coordinate',
     default: null,
+    partOf: 'crop',
     description: 'Top edge of the rectangle crop (pixels or %).',
     since: 'api5',
   },
   cw: {
     type: 'coordinate',
     default: null,
+    partOf: 'crop',
     description: 'Width of the rectangle crop (pixels or %).',
     since: 'api5',
   },
   ch: {
     type: 'coordinate',
     default: null,
+    partOf: 'crop',
     description: 'Height of the rectangle crop (pixels or %).',
     since: 'api5',
   },
@@ -293,12 +319,14 @@ export const PARAMETERS = {
     synonyms: ['or'],
     default: 0,
     bare: 'not given',
+    normalise: 'degrees',
     description: 'Rotate clockwise by this many degrees.',
     since: 'api3',
   },
   rbg: {
     type: 'colour',
     default: null,
+    normalise: 'any-but-default',
     description: 'Corner colour for rotations that are not a multiple of 90° (default transparent).',
     since: 'api5',
   },
@@ -349,6 +377,7 @@ export const PARAMETERS = {
     type: 'int',
     default: 0,
     bare: 'not given',
+    normalise: 'degrees',
     description: 'Hue rotation in degrees.',
     since: 'api5',
   },
@@ -378,6 +407,7 @@ export const PARAMETERS = {
     min: 0.000_001,
     max: 10,
     default: null,
+    normalise: 'sigma',
     description: 'Sharpen with this sigma; bare or invalid = mild; `sharp=F,J,S` also sets the slopes.',
     since: 'api3',
   },
@@ -406,13 +436,15 @@ export const PARAMETERS = {
   },
   start: {
     type: 'colour',
-    default: 'c83658',
+    default: DUOTONE_START,
+    normalise: 'opaque',
     description: 'Duotone shadow colour.',
     since: 'api5',
   },
   stop: {
     type: 'colour',
-    default: 'd8e74f',
+    default: DUOTONE_STOP,
+    normalise: 'opaque',
     description: 'Duotone highlight colour.',
     since: 'api5',
   },
@@ -422,12 +454,14 @@ export const PARAMETERS = {
     max: 1000,
     default: null,
     bare: 'mild',
+    normalise: 'sigma',
     description: 'Gaussian blur with this sigma; bare or invalid = mild.',
     since: 'api3',
   },
   tint: {
     type: 'colour',
     default: null,
+    normalise: 'chroma',
     description: 'Tint with the chroma of this colour.',
     since: 'api5',
   },
@@ -491,6 +525,7 @@ export const PARAMETERS = {
     max: 100_000,
     default: 0,
     bare: -1,
+    specials: [-1, -2],
     description: 'First page/frame to load; -1 largest, -2 smallest.',
     since: 'api5',
   },
@@ -500,6 +535,7 @@ export const PARAMETERS = {
     min: 1,
     default: 1,
     bare: -1,
+    specials: [-1],
     description: 'Number of pages/frames to load; -1 for all.',
     since: 'api5',
   },

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import type { SchemaObject } from 'ajv';
 import { ServiceError } from '../errors.js';
 import { PARAMETERS, isParamKey } from './parameters.js';
-import type { ParameterSpec, ParamKey } from './parameters.js';
+import type { ParameterSpec } from './parameters.js';
 import type { Plan } from './types.js';
 import { MAX_NUMERIC } from './values.js';
 
@@ -35,7 +35,7 @@ const colourSchema: SchemaObject = {
   maxItems: 4,
 };
 
-function rangeOf(spec: { readonly min?: number; readonly max?: number }): SchemaObject {
+function rangeOf(spec: { readonly min?: number | undefined; readonly max?: number | undefined }): SchemaObject {
   return {
     ...(spec.min === undefined ? {} : { minimum: spec.min }),
     ...(spec.max === undefined ? {} : { maximum: spec.max }),
@@ -47,15 +47,30 @@ function notDefault(spec: ParameterSpec): SchemaObject {
   return typeof spec.default === 'number' ? { not: { const: spec.default } } : {};
 }
 
-/** Plan field schema derived from the table, for fields stored as the parameter itself. */
+const degrees: SchemaObject = { type: 'integer', minimum: 1, maximum: 359 };
+
+/** A float: in range and not the default, or a sigma (`'mild'` for the fixed kernel). */
+function numberSchema(spec: ParameterSpec & { readonly min?: number; readonly max?: number }): SchemaObject {
+  if (spec.normalise === 'sigma') return { oneOf: [{ type: 'number', ...rangeOf(spec) }, { const: 'mild' }] };
+  return { type: 'number', ...rangeOf(spec), ...notDefault(spec) };
+}
+
+/** Plan field schema derived from the row: value type, range, default, specials and `normalise`. */
 function fieldSchema(spec: ParameterSpec): SchemaObject {
+  if (spec.normalise === 'degrees') return degrees;
   switch (spec.type) {
     case 'bool':
       return { const: !spec.default };
-    case 'int':
-      return { type: 'integer', ...rangeOf(spec), ...notDefault(spec) };
+    case 'int': {
+      // Parsed integers never exceed MAX_NUMERIC (values.ts).
+      const integer = { type: 'integer', ...rangeOf({ min: spec.min, max: spec.max ?? MAX_NUMERIC }) };
+      const specials = spec.specials ?? [];
+      return specials.length === 0
+        ? { ...integer, ...notDefault(spec) }
+        : { anyOf: [integer, { enum: specials }], ...notDefault(spec) };
+    }
     case 'float':
-      return { type: 'number', ...rangeOf(spec), ...notDefault(spec) };
+      return numberSchema(spec);
     case 'coordinate':
       return coordinateSchema;
     case 'colour':
@@ -63,42 +78,25 @@ function fieldSchema(spec: ParameterSpec): SchemaObject {
     case 'enum':
       return { enum: spec.values.filter((value) => value !== spec.default) };
     case 'list':
-      return { type: 'number', ...rangeOf(spec), ...notDefault(spec) };
+      if (spec.slot === 'ints') {
+        const item = { type: 'integer', ...rangeOf({ min: spec.min, max: spec.max ?? MAX_NUMERIC }) };
+        return { type: 'array', items: item, minItems: 1, maxItems: spec.maxItems };
+      }
+      return numberSchema(spec);
   }
 }
 
-const degrees: SchemaObject = { type: 'integer', minimum: 1, maximum: 359 };
-const sigma = (spec: { readonly min?: number; readonly max?: number }): SchemaObject => ({
-  oneOf: [{ type: 'number', ...rangeOf(spec) }, { const: 'mild' }],
-});
-
-/** Plan fields whose canonical form differs from the raw parameter's type or range. */
-const OVERRIDES: Partial<Record<ParamKey, SchemaObject>> = {
-  ro: degrees,
-  hue: degrees,
-  bri: { type: 'integer', minimum: -100, maximum: 100, not: { const: 0 } },
-  con: { type: 'integer', minimum: -100, maximum: 100, not: { const: 0 } },
-  sharp: sigma(PARAMETERS.sharp),
-  blur: sigma(PARAMETERS.blur),
-  page: { type: 'integer', minimum: -2, maximum: PARAMETERS.page.max, not: { const: 0 } },
-  n: { type: 'integer', minimum: -1, maximum: MAX_NUMERIC, not: { enum: [0, 1] } },
-  loop: { type: 'integer', minimum: 0, maximum: MAX_NUMERIC },
-  delay: {
-    type: 'array',
-    items: { type: 'integer', minimum: 0, maximum: MAX_NUMERIC },
-    minItems: 1,
-    maxItems: PARAMETERS.delay.maxItems,
-  },
-};
-
-/** Table keys that are not plan fields: their values live in `crop`. */
-const NOT_PLAN_FIELDS: ReadonlySet<ParamKey> = new Set(['crop', 'cx', 'cy', 'cw', 'ch']);
+/** Whether the row has a plan field of its own (`cx` is part of `crop`, `crop=` only fills others). */
+function isPlanField(spec: ParameterSpec): boolean {
+  return spec.partOf === undefined && !(spec.type === 'list' && spec.slot === 'none');
+}
 
 function buildPlanSchema(): SchemaObject {
   const properties: Record<string, SchemaObject> = {};
   for (const key of Object.keys(PARAMETERS)) {
-    if (!isParamKey(key) || NOT_PLAN_FIELDS.has(key)) continue;
-    properties[key] = OVERRIDES[key] ?? fieldSchema(PARAMETERS[key]);
+    if (!isParamKey(key)) continue;
+    const spec: ParameterSpec = PARAMETERS[key];
+    if (isPlanField(spec)) properties[key] = fieldSchema(spec);
   }
   properties.crop = {
     type: 'object',

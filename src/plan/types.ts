@@ -5,7 +5,9 @@
  *
  * Convention: a field is present only when it changes the output. Booleans are present only as `true`
  * (except `fsol`, whose default is true). Nothing downstream of the parser reads raw query parameters.
+ * Enum types and fields come from the parameter table's rows.
  */
+import type { IMAGE_FORMATS, PARAMETERS } from './parameters.js';
 
 /** A pixel count, or a fraction (0..1) of the dimension it refers to. */
 export type Coordinate = { readonly px: number } | { readonly pct: number };
@@ -13,44 +15,33 @@ export type Coordinate = { readonly px: number } | { readonly pct: number };
 /** A colour as [red, green, blue, alpha], each 0..255. */
 export type Rgba = readonly [number, number, number, number];
 
-export type Fit = 'inside' | 'outside' | 'cover' | 'fill' | 'contain';
+type Table = typeof PARAMETERS;
 
-export type Position =
-  | 'center'
-  | 'top'
-  | 'right'
-  | 'bottom'
-  | 'left'
-  | 'top-left'
-  | 'top-right'
-  | 'bottom-left'
-  | 'bottom-right'
-  | 'entropy'
-  | 'attention'
-  | 'focal';
+/** The table's enum parameters. */
+export type EnumKey = { [K in keyof Table]: Table[K] extends { readonly type: 'enum' } ? K : never }[keyof Table];
 
-export type MaskShape =
-  | 'circle'
-  | 'ellipse'
-  | 'triangle'
-  | 'triangle-180'
-  | 'pentagon'
-  | 'pentagon-180'
-  | 'hexagon'
-  | 'square'
-  | 'star'
-  | 'heart';
+/** The canonical values of an enum parameter, as its row lists them. */
+export type EnumValue<K extends EnumKey> = Table[K]['values'][number];
 
-export type Filter = 'greyscale' | 'sepia' | 'duotone' | 'negate';
+export type Fit = EnumValue<'fit'>;
+export type Position = EnumValue<'a'>;
+export type MaskShape = EnumValue<'mask'>;
+export type Filter = EnumValue<'filt'>;
 
 /** Encoded image formats pixproxy can be asked for. */
-export type ImageFormat = 'jpg' | 'png' | 'gif' | 'tiff' | 'webp' | 'avif' | 'jxl';
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 /**
  * `json` is metadata, `blurhash` a placeholder string (extension), `auto` picks from the Accept header
  * (extension; the HTTP layer replaces it by the chosen concrete format before the key is computed).
  */
-export type OutputFormat = ImageFormat | 'json' | 'blurhash' | 'auto';
+export type OutputFormat = EnumValue<'output'>;
+
+/**
+ * One plan field per enum parameter, present only when it is not the row's default: `fit` absent
+ * means `inside`, `a` absent `center`, `output` absent the format of the origin (4.3).
+ */
+export type EnumFields = { readonly [K in EnumKey]?: Exclude<EnumValue<K>, Table[K]['default']> };
 
 /** Rectangle crop (cx, cy, cw, ch). Present when any of the four was given, even invalid. */
 export interface CropRect {
@@ -60,20 +51,16 @@ export interface CropRect {
   readonly h?: Coordinate;
 }
 
-export interface Plan {
+export interface Plan extends EnumFields {
   // Size and fit (3.1, 3.2)
   readonly w?: Coordinate;
   readonly h?: Coordinate;
   /** Device pixel ratio in [0, 8], present only when != 1. */
   readonly dpr?: number;
-  /** Absent means `inside`. */
-  readonly fit?: Exclude<Fit, 'inside'>;
   readonly we?: true;
   readonly cbg?: Rgba;
 
   // Alignment and crop (3.3)
-  /** Absent means `center`. */
-  readonly a?: Exclude<Position, 'center'>;
   /** Focal point, present only with a = 'focal' and when != 0.5. */
   readonly fpx?: number;
   readonly fpy?: number;
@@ -86,7 +73,6 @@ export interface Plan {
   readonly tbg?: Rgba;
 
   // Mask (3.5)
-  readonly mask?: MaskShape;
   readonly mtrim?: true;
   readonly mbg?: Rgba;
 
@@ -113,7 +99,6 @@ export interface Plan {
   readonly sharp?: number | 'mild';
   readonly sharpf?: number;
   readonly sharpj?: number;
-  readonly filt?: Filter;
   readonly start?: Rgba;
   readonly stop?: Rgba;
   /** Blur sigma, or 'mild' for the 3x3 box blur. */
@@ -122,8 +107,6 @@ export interface Plan {
   readonly bg?: Rgba;
 
   // Output (3.8, 3.10)
-  /** Absent means: the format of the origin (4.3). */
-  readonly output?: OutputFormat;
   readonly q?: number;
   readonly l?: number;
   readonly af?: true;

@@ -3,9 +3,7 @@
  * forever (`immutable`), while the HTML that names them is revalidated on every load.
  */
 import { createHash } from 'node:crypto';
-import { appSource } from './client/app-js.js';
-import { querySource } from './client/query-js.js';
-import { styleSource } from './client/style-css.js';
+import { readFileSync } from 'node:fs';
 
 export interface StaticAsset {
   readonly contentType: string;
@@ -27,7 +25,20 @@ export interface ClientSources {
   readonly style: string;
 }
 
-export const CLIENT_SOURCES: ClientSources = { query: querySource, app: appSource, style: styleSource };
+/**
+ * The browser files, served as written (no bundling): `client/` beside this module, which is
+ * src/playground/client in the sources and dist/src/playground/client once `npm run build` has
+ * copied them there (scripts/copy-client.ts). Read once, at start.
+ */
+function clientFile(name: string): string {
+  return readFileSync(new URL(`./client/${name}`, import.meta.url), 'utf8');
+}
+
+export const CLIENT_SOURCES: ClientSources = {
+  query: clientFile('query.js'),
+  app: clientFile('app.js'),
+  style: clientFile('style.css'),
+};
 
 /** `app.js` + content → `app.3f2a9c81d0.js`: 40 bits of SHA-256 are plenty to tell versions apart. */
 export function fingerprintedName(name: string, body: Buffer): string {

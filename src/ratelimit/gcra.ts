@@ -49,11 +49,11 @@ export interface DecideOptions {
  * request of a burst can land a rounding error past the window. Accepting that much slack (half an
  * interval, at most 1 ms) keeps "a burst of exactly `limit`" true without letting in another cell.
  */
-export function slackMs(params: GcraParams): number {
+function slackMs(params: GcraParams): number {
   return Math.min(emissionIntervalMs(params) / 2, 1);
 }
 
-export function emissionIntervalMs(params: GcraParams): number {
+function emissionIntervalMs(params: GcraParams): number {
   return params.windowMs / params.limit;
 }
 
@@ -64,8 +64,6 @@ export function gcraParams(limit: number, windowMs: number, banMs: number): Gcra
   if (!Number.isFinite(banMs) || banMs < 0) throw new RangeError(`rate-limit ban must be >= 0 ms, not ${banMs}`);
   return Object.freeze({ limit, windowMs, banMs });
 }
-
-export const NEUTRAL: GcraState = Object.freeze({ tat: 0, bannedUntil: 0 });
 
 /** The state transition only. Mirrored by the Lua script; keep the two identical. */
 export function advance(

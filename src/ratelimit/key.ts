@@ -4,7 +4,7 @@
  * their /64: a subscriber usually gets a whole /64, and counting single addresses would let one
  * client rotate through 2^64 fresh allowances.
  */
-import { parseLiteralHost } from '../origin/address-policy.js';
+import { parseLiteralHost } from '../url/ip-literal.js';
 
 /** Eight 16-bit words of canonical (RFC 5952) IPv6 text. */
 function ipv6Words(address: string): string[] {

@@ -12,8 +12,9 @@ import type { CachedMeta } from '../cache/store.js';
 import { sourceKey } from '../plan/key.js';
 import type { Plan } from '../plan/types.js';
 import type { PoolOutput } from '../workers/pool.js';
-import type { Gate, KeyedGate } from './gate.js';
-import { SingleFlight } from './single-flight.js';
+import type { Gate, KeyedGate } from '../concurrency/gate.js';
+import { SingleFlight } from '../concurrency/single-flight.js';
+import { ownedCopy } from '../buffers.js';
 
 export interface OriginBody {
   readonly body: Buffer;
@@ -80,13 +81,6 @@ interface Produced {
  * the rate limiter's hook. It throws to refuse.
  */
 export type Admission = () => Promise<void>;
-
-/** A copy that owns its memory, so the original can be transferred to a worker independently. */
-function ownedCopy(body: Buffer): Buffer {
-  const copy = Buffer.allocUnsafeSlow(body.length);
-  body.copy(copy);
-  return copy;
-}
 
 export class ImageService {
   private readonly variants = new SingleFlight<Produced>();

@@ -4,6 +4,7 @@
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
+import { transferableMemory } from '../buffers.js';
 import { asServiceError } from '../errors.js';
 import { runPipeline } from '../pipeline/index.js';
 import { restrictLoaders } from './loader-policy.js';
@@ -29,16 +30,6 @@ sharp.concurrency(settings.sharpConcurrency);
 // Every request is a different image, so libvips' operation cache only holds memory; off by default.
 sharp.cache(settings.sharpCacheMb > 0 ? { memory: settings.sharpCacheMb, files: 0, items: 100 } : false);
 
-/** A buffer whose memory can be handed over: it must own its whole ArrayBuffer. */
-function transferable(data: Buffer): ArrayBuffer {
-  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) {
-    return data.buffer;
-  }
-  const copy = new ArrayBuffer(data.byteLength);
-  new Uint8Array(copy).set(data);
-  return copy;
-}
-
 /**
  * Piscina transfers a returned value only through its Transferable protocol: the reply object is the
  * value and its output buffer the transfer list, so the encoded image moves instead of being copied.
@@ -56,7 +47,7 @@ class TransferredReply {
 async function processImage(job: ProcessJob): Promise<WorkerReply> {
   try {
     const output = await runPipeline(Buffer.from(job.input), job.plan, job.limits);
-    const data = transferable(output.data);
+    const data = transferableMemory(output.data);
     const reply = {
       ok: true as const,
       data,

@@ -12,7 +12,8 @@ import type { Plan } from '../plan/types.js';
 import type { PipelineLimits } from '../pipeline/types.js';
 import type { ProcessedImage, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
 import { LibvipsThreadNicer } from './thread-priority.js';
-import { Gate } from '../service/gate.js';
+import { Gate } from '../concurrency/gate.js';
+import { transferableMemory } from '../buffers.js';
 
 export interface PoolOptions {
   readonly workers: number;
@@ -32,11 +33,6 @@ const HARD_LIMIT_GRACE_MS = 2000;
 
 export interface PoolOutput extends Omit<ProcessedImage, 'data' | 'ok'> {
   readonly data: Buffer;
-}
-
-/** True when the buffer owns its whole ArrayBuffer, so transferring it detaches nothing else. */
-function ownsMemory(buffer: Buffer): boolean {
-  return buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer;
 }
 
 export class ImageWorkerPool {
@@ -86,13 +82,7 @@ export class ImageWorkerPool {
   }
 
   private async runJob(input: Buffer, plan: Plan): Promise<PoolOutput> {
-    let body: ArrayBuffer;
-    if (ownsMemory(input)) {
-      body = input.buffer as ArrayBuffer;
-    } else {
-      body = new ArrayBuffer(input.byteLength);
-      new Uint8Array(body).set(input);
-    }
+    const body = transferableMemory(input);
     const startedAt = performance.now();
     const running = [...this.piscina.threads];
     let reply: WorkerReply;

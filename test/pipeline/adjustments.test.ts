@@ -5,56 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { PipelineImage, Step } from '../../src/pipeline/image.js';
+import type { PipelineImage } from '../../src/pipeline/image.js';
 import { channelsOf, spaceOf } from '../../src/pipeline/image.js';
-import { alignment } from '../../src/pipeline/steps/alignment.js';
-import { autoOrient } from '../../src/pipeline/steps/auto-orient.js';
-import { background } from '../../src/pipeline/steps/background.js';
-import { blur } from '../../src/pipeline/steps/blur.js';
-import { brightness } from '../../src/pipeline/steps/brightness.js';
-import { contrast } from '../../src/pipeline/steps/contrast.js';
-import { crop } from '../../src/pipeline/steps/crop.js';
-import { embed } from '../../src/pipeline/steps/embed.js';
-import { filter } from '../../src/pipeline/steps/filter.js';
-import { gamma } from '../../src/pipeline/steps/gamma.js';
+import { STEPS } from '../../src/pipeline/index.js';
 import { load } from '../../src/pipeline/steps/load.js';
-import { mask } from '../../src/pipeline/steps/mask.js';
-import { modulate } from '../../src/pipeline/steps/modulate.js';
-import { orientation } from '../../src/pipeline/steps/orientation.js';
-import { resize } from '../../src/pipeline/steps/resize.js';
-import { rotate } from '../../src/pipeline/steps/rotate.js';
-import { sharpen } from '../../src/pipeline/steps/sharpen.js';
-import { tint } from '../../src/pipeline/steps/tint.js';
-import { trim } from '../../src/pipeline/steps/trim.js';
 import { parsePlan } from '../../src/plan/parse.js';
 import { fixture, LIMITS, PHOTO } from './support.js';
-
-/** The default (no precrop) order of src/pipeline/index.ts, without load and save. */
-const ORDER: Step[] = [
-  autoOrient,
-  trim,
-  resize,
-  orientation,
-  alignment,
-  crop,
-  embed,
-  rotate,
-  brightness,
-  modulate,
-  contrast,
-  gamma,
-  sharpen,
-  filter,
-  blur,
-  tint,
-  background,
-  mask,
-];
 
 async function prepare(name: string, query: string): Promise<PipelineImage> {
   const plan = parsePlan(query);
   let image = await load(fixture(name), plan, { limits: LIMITS, startedAt: performance.now() });
-  for (const step of ORDER) image = await step(image, plan);
+  for (const step of STEPS) image = await step(image, plan);
   return image;
 }
 

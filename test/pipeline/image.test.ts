@@ -5,25 +5,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
-import type { PipelineImage, Step } from '../../src/pipeline/image.js';
-import { alignment } from '../../src/pipeline/steps/alignment.js';
-import { autoOrient } from '../../src/pipeline/steps/auto-orient.js';
-import { crop } from '../../src/pipeline/steps/crop.js';
-import { embed } from '../../src/pipeline/steps/embed.js';
+import type { PipelineImage } from '../../src/pipeline/image.js';
+import { GEOMETRY_STEPS } from '../../src/pipeline/index.js';
 import { load } from '../../src/pipeline/steps/load.js';
-import { orientation } from '../../src/pipeline/steps/orientation.js';
-import { resize } from '../../src/pipeline/steps/resize.js';
-import { trim } from '../../src/pipeline/steps/trim.js';
-import { fullDecode } from '../../src/pipeline/steps/full-decode.js';
 import type { Plan } from '../../src/plan/types.js';
 import { fixture, LIMITS, PHOTO, render, px } from './support.js';
 
-const DEFAULT_ORDER: Step[] = [autoOrient, resize, orientation, alignment, crop, embed];
-const PRECROP_ORDER: Step[] = [autoOrient, orientation, crop, resize, alignment, embed];
 
 async function prepare(name: string, plan: Plan): Promise<PipelineImage> {
   let image = await load(fixture(name), plan, { limits: LIMITS, startedAt: performance.now() });
-  for (const step of plan.precrop ? PRECROP_ORDER : DEFAULT_ORDER) image = await step(image, plan);
+  for (const step of GEOMETRY_STEPS) image = await step(image, plan);
   return image;
 }
 
@@ -33,7 +24,7 @@ describe('the common path is one sharp pass', () => {
   test('trim of an opaque JPEG holds no decoded copy: the box is a crop queued before the resize', async () => {
     const plan: Plan = { trim: 10, w: px(200) };
     let image = await load(fixture('alpha-layer-2-ink.jpg'), plan, { limits: LIMITS, startedAt: performance.now() });
-    for (const step of [trim, ...DEFAULT_ORDER]) image = await step(image, plan);
+    for (const step of GEOMETRY_STEPS) image = await step(image, plan);
     assert.equal(image.materialisations, 0);
     assert.equal(image.pixels, undefined);
     assert.deepEqual(kinds(image), ['extract', 'resize']);
@@ -42,7 +33,7 @@ describe('the common path is one sharp pass', () => {
   test('gam: a whole-frame crop first, so sharp cannot shrink on load, in the same pass', async () => {
     const plan: Plan = { gam: 2.2, w: px(200) };
     let image = await load(fixture('Landscape_6.jpg'), plan, { limits: LIMITS, startedAt: performance.now() });
-    for (const step of [fullDecode, ...DEFAULT_ORDER]) image = await step(image, plan);
+    for (const step of GEOMETRY_STEPS) image = await step(image, plan);
     assert.equal(image.materialisations, 0);
     assert.deepEqual(kinds(image), ['extract', 'resize', 'orient']);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ServiceError } from '../../src/errors.js';
-import { remainingSeconds } from '../../src/pipeline/image.js';
+import { remainingSeconds } from '../../src/pipeline/run.js';
 import { fromSharpError, timeoutError } from '../../src/pipeline/sharp-errors.js';
 import { assertFails, LIMITS, PHOTO, px, render } from './support.js';
 

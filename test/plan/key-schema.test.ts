@@ -7,7 +7,8 @@ import { cacheKey, canonicalPlanJson, sourceKey } from '../../src/plan/key.js';
 import { parsePlan } from '../../src/plan/parse.js';
 import { PLAN_SCHEMA, sealPlan } from '../../src/plan/schema.js';
 import { ServiceError } from '../../src/errors.js';
-import type { Plan } from '../../src/plan/types.js';
+import { PARAMETERS } from '../../src/plan/parameters.js';
+import type { EnumKey, Plan } from '../../src/plan/types.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -66,15 +67,20 @@ describe('withOutputFormat (output=auto resolved by the HTTP layer)', () => {
 
 describe('plan schema', () => {
   test('covers exactly the Plan fields', () => {
-    const planKeys = [
-      'w', 'h', 'dpr', 'fit', 'we', 'cbg', 'a', 'fpx', 'fpy', 'crop', 'precrop', 'trim', 'tbg', 'mask', 'mtrim',
+    // The enum fields come from the table's enum rows; the others are listed by hand.
+    const otherKeys = [
+      'w', 'h', 'dpr', 'we', 'cbg', 'fpx', 'fpy', 'crop', 'precrop', 'trim', 'tbg', 'mtrim',
       'mbg', 'ro', 'rbg', 'flip', 'flop', 'bri', 'mod', 'sat', 'hue', 'con', 'gam', 'sharp', 'sharpf', 'sharpj',
-      'filt', 'start', 'stop', 'blur', 'tint', 'bg', 'output', 'q', 'l', 'af', 'il', 'll', 'page', 'n', 'loop',
+      'start', 'stop', 'blur', 'tint', 'bg', 'q', 'l', 'af', 'il', 'll', 'page', 'n', 'loop',
       'delay', 'fsol', 'icc',
     ] as const satisfies readonly (keyof Plan)[];
-    // Compile-time: every Plan key is listed above.
-    const complete: Exclude<keyof Plan, (typeof planKeys)[number]> extends never ? true : false = true;
+    const enumKeys = Object.entries(PARAMETERS)
+      .filter(([, spec]) => spec.type === 'enum')
+      .map(([key]) => key);
+    // Compile-time: every Plan key is listed above or is an enum row.
+    const complete: Exclude<keyof Plan, (typeof otherKeys)[number] | EnumKey> extends never ? true : false = true;
     assert.equal(complete, true);
+    const planKeys = [...otherKeys, ...enumKeys];
     const properties: unknown = PLAN_SCHEMA.properties;
     assert.ok(typeof properties === 'object' && properties !== null);
     assert.deepEqual(Object.keys(properties).sort(), [...planKeys].sort());

@@ -1,42 +1,16 @@
 /**
- * The browser's pure helpers (query.js), imported here exactly as served, and checked against the
- * server's own parser: what the playground builds must mean what the form says.
+ * The browser's pure helpers (query.js), imported here from the file the site serves (its types
+ * come from the file's own JSDoc), and checked against the server's own parser: what the playground
+ * builds must mean what the form says.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { querySource } from '../../src/playground/client/query-js.js';
+import * as q from '../../src/playground/client/query.js';
 import { encodeSourceUrl as serverEncodeSourceUrl } from '../../src/playground/examples.js';
 import { parseQuery } from '../../src/plan/parse.js';
 
-type Pair = [string, string | null];
-interface Field {
-  key: string;
-  kind: string;
-  value: string;
-  checked: boolean;
-  defaultValue: string;
-}
-interface QueryModule {
-  encodeSourceUrl(source: string): string;
-  encodeParamValue(value: string): string;
-  changedPairs(fields: readonly Field[]): Pair[];
-  apiQuery(source: string, pairs: readonly Pair[]): string;
-  parseApiQuery(query: string): { source: string; values: Map<string, string | null> };
-  describeError(status: number, text: string): string;
-  formatBytes(bytes: number): string;
-  imgSnippet(url: string, width: number, height: number, dpr: number): string;
-}
-
-const EXPORTS = ['encodeSourceUrl', 'encodeParamValue', 'changedPairs', 'apiQuery', 'parseApiQuery', 'describeError', 'formatBytes', 'imgSnippet'];
-
-async function loadQueryModule(): Promise<QueryModule> {
-  const loaded: unknown = await import(`data:text/javascript;base64,${Buffer.from(querySource).toString('base64')}`);
-  assert.ok(typeof loaded === 'object' && loaded !== null);
-  for (const name of EXPORTS) assert.equal(typeof (loaded as Record<string, unknown>)[name], 'function', name);
-  return loaded as QueryModule;
-}
-
-const q = await loadQueryModule();
+type Field = Parameters<typeof q.changedPairs>[0][number];
+type Pair = ReturnType<typeof q.changedPairs>[number];
 
 const field = (key: string, kind: string, value: string, defaultValue = '', checked = false): Field => ({ key, kind, value, checked, defaultValue });
 

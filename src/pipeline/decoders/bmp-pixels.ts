@@ -4,7 +4,19 @@
  * 5-5-5 layout). Short or malformed data decodes as far as it goes (spec 2.1); pixels the runs
  * never reach keep palette entry 0, as ImageMagick (the reference's reader) leaves them.
  */
-import type { BmpInfo } from './bmp.js';
+import type { Size } from '../geometry.js';
+
+/** The facts of a BITMAPINFOHEADER (or a later version) that decoding needs. */
+export interface BmpInfo extends Size {
+  /** Rows are stored top row first (negative height in the header). */
+  readonly topDown: boolean;
+  readonly depth: number;
+  readonly compression: number;
+  readonly colours: number;
+  readonly headerSize: number;
+  /** Bit masks, when the header or the bytes after it carry them. */
+  readonly masks: readonly number[] | undefined;
+}
 
 export const BI_RLE8 = 1;
 export const BI_RLE4 = 2;

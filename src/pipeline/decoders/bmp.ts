@@ -10,9 +10,8 @@
  * BGRA bit fields; bmp-pixels.ts reads the rest that ImageMagick reads: RLE8, RLE4, 16 bits per
  * pixel and other bit fields. Not read (NOT_READABLE): JPEG/PNG-in-BMP and OS/2 headers.
  */
-import type { Size } from '../geometry.js';
-import type { Decoder } from './index.js';
-import { BI_RLE4, BI_RLE8, decodeBitfields, decodeRle } from './bmp-pixels.js';
+import type { Decoder } from './decoder.js';
+import { BI_RLE4, BI_RLE8, decodeBitfields, decodeRle, type BmpInfo } from './bmp-pixels.js';
 import { ascii, assertInputPixels, notReadable, rawMetadata, rawSource, startsWith, withoutAlpha } from './raw.js';
 
 const FILE_HEADER = 14;
@@ -27,18 +26,6 @@ function isBmp(head: Buffer): boolean {
   if (!startsWith(head, ascii('BM')) || head.length < FILE_HEADER + 4) return false;
   const infoSize = head.readUInt32LE(FILE_HEADER);
   return infoSize === 12 || infoSize === 40 || infoSize === 52 || infoSize === 56 || infoSize === 108 || infoSize === 124;
-}
-
-/** The facts of a BITMAPINFOHEADER (or a later version) that decoding needs. */
-export interface BmpInfo extends Size {
-  /** Rows are stored top row first (negative height in the header). */
-  readonly topDown: boolean;
-  readonly depth: number;
-  readonly compression: number;
-  readonly colours: number;
-  readonly headerSize: number;
-  /** Bit masks, when the header or the bytes after it carry them. */
-  readonly masks: readonly number[] | undefined;
 }
 
 /** Reads an info header at `at`; `rowsHeight` halves the height of ICO bitmaps (image + mask). */

@@ -10,8 +10,9 @@ import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { heifIccProfile } from './heif-profile.js';
 import { tiffWithProfile } from './tiff-wrap.js';
+import { TRANSPARENT } from '../../plan/values.js';
 import type { Size } from '../geometry.js';
-import type { DecodeRequest, Decoder } from './index.js';
+import type { DecodeRequest, Decoder } from './decoder.js';
 import {
   ascii,
   assertInputPixels,
@@ -165,9 +166,6 @@ function profileOf(input: Buffer, file: HeifFile, images: readonly HeifImage[]):
   return images.length === 1 && only === file.images[file.primary] ? heifIccProfile(input) : undefined;
 }
 
-/** Frames of different sizes are padded with transparency (see `stackFrames`). */
-const TRANSPARENT = [0, 0, 0, 0];
-
 export const heicDecoder: Decoder = {
   type: 'heif',
   multiPage: true,
@@ -204,7 +202,7 @@ export const heicDecoder: Decoder = {
       }
       // One frame with alpha gives every frame alpha.
       const channels = frames.some((frame) => frame.channels === 4) ? 4 : 3;
-      return rawSource(stackFrames(frames.map((frame) => withChannels(frame, channels)), TRANSPARENT));
+      return rawSource(stackFrames(frames.map((frame) => withChannels(frame, channels)), TRANSPARENT)); // frames of different sizes: padded with transparency
     }),
 };
 

@@ -6,9 +6,10 @@
  * picks entry N, `page=-1/-2` the largest/smallest as for every format.
  */
 import sharp from 'sharp';
+import { TRANSPARENT } from '../../plan/values.js';
 import type { Size } from '../geometry.js';
 import { bmpModule, readBmpInfo } from './bmp.js';
-import type { DecodeRequest, Decoder } from './index.js';
+import type { DecodeRequest, Decoder } from './decoder.js';
 import {
   assertInputPixels,
   notReadable,
@@ -107,9 +108,6 @@ async function decode(entry: Entry, maxInputPixels: number): Promise<RawPixels> 
   }
 }
 
-/** Entries of different sizes are padded with transparency (see `stackFrames`). */
-const TRANSPARENT = [0, 0, 0, 0];
-
 export const icoDecoder: Decoder = {
   type: 'magick',
   multiPage: true,
@@ -129,6 +127,6 @@ export const icoDecoder: Decoder = {
     assertInputPixels(stackedSize(chosen), request.maxInputPixels);
     const frames: RawPixels[] = [];
     for (const entry of chosen) frames.push(await decode(entry, request.maxInputPixels));
-    return rawSource(stackFrames(frames, TRANSPARENT));
+    return rawSource(stackFrames(frames, TRANSPARENT)); // entries of different sizes are padded with transparency
   },
 };

@@ -5,7 +5,7 @@
 import sharp, { type SharpOptions } from 'sharp';
 import type { Size } from '../geometry.js';
 import type { InputType } from '../types.js';
-import type { DecodeRequest, Decoder } from './index.js';
+import type { DecodeRequest, Decoder } from './decoder.js';
 import { ascii, startsWith } from './raw.js';
 
 const isJpeg = (head: Buffer): boolean => startsWith(head, [0xff, 0xd8, 0xff]);

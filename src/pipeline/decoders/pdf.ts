@@ -5,7 +5,7 @@
  * painted on white and come out as RGBA, and pages of different sizes stack into one tall image.
  */
 import type { Size } from '../geometry.js';
-import type { DecodeRequest, Decoder } from './index.js';
+import type { DecodeRequest, Decoder } from './decoder.js';
 import { PdfUnreadable, withPdf, type PdfDocument } from './pdfium.js';
 import {
   ascii,

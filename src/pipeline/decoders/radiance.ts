@@ -5,7 +5,7 @@
  * coded. Pixels become linear light and then 8-bit sRGB the way libvips turns its float scRGB
  * into sRGB: the sRGB transfer curve, everything above 1.0 clipped.
  */
-import type { Decoder } from './index.js';
+import type { Decoder } from './decoder.js';
 import { ascii, assertInputPixels, notReadable, rawMetadata, rawSource, startsWith } from './raw.js';
 
 const MAGICS = [ascii('#?RADIANCE'), ascii('#?RGBE')];

@@ -6,7 +6,7 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { ServiceError } from '../../errors.js';
 import type { Size } from '../geometry.js';
-import type { PageSelection } from './index.js';
+import type { PageSelection } from './decoder.js';
 
 export function startsWith(head: Uint8Array, bytes: readonly number[], at = 0): boolean {
   return head.length >= at + bytes.length && bytes.every((byte, index) => head[at + index] === byte);

@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import { ServiceError } from '../../errors.js';
 import { fromSharpError, timeoutError } from '../sharp-errors.js';
 import { RenderFailed, RenderStopped, svgRenderer } from '../svg-process/renderer.js';
-import type { DecodeRequest, Decoder } from './index.js';
+import type { DecodeRequest, Decoder } from './decoder.js';
 import { startsWith } from './raw.js';
 
 /** How far into an SVG document `<svg` may appear (libvips: 1000 bytes, after an XML prolog or comment). */

@@ -2,14 +2,14 @@
  * Step 4d, alignment (spec 3.3): `fit=cover` crops the resized image to the requested box, placed
  * by `a` (nine positions), a focal point, or libvips' smart crop (entropy/attention).
  */
-import { coverCropBox, coverCropSize, resolveTargetSize } from '../geometry.js';
+import { coverCropBox, coverCropSize } from '../geometry.js';
 import type { Step } from '../image.js';
-import { queue } from '../image.js';
-import { extractFrames } from './crop.js';
+import { queue } from '../queue.js';
+import { extractFrames } from '../queue.js';
 
 export const alignment: Step = async (image, plan) => {
   if (plan.fit !== 'cover') return image;
-  const size = coverCropSize(image, resolveTargetSize(plan, image.input.frame));
+  const size = coverCropSize(image, image.input.target);
   if (size === undefined) return image;
 
   const position = plan.a ?? 'center';

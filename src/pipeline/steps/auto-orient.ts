@@ -5,7 +5,7 @@
  * which keeps shrink-on-load for camera JPEGs.
  */
 import type { Step } from '../image.js';
-import { fromExif, isUpright } from '../orientation.js';
+import { fromExif, isUpright } from '../dihedral.js';
 import { applyOrientation } from './orientation.js';
 
 export const autoOrient: Step = async (image) => {

@@ -4,7 +4,8 @@
  * colour's luminance. Runs before the mask, so mask corners stay transparent (`mbg` fills them).
  */
 import type { Step } from '../image.js';
-import { spaceOf, transformPixels } from '../image.js';
+import { spaceOf } from '../image.js';
+import { transformPixels } from '../in-memory.js';
 import { compositeBackground } from '../pixels.js';
 
 export const background: Step = async (image, plan) => {

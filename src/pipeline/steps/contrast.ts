@@ -3,7 +3,7 @@
  * band, alpha included (its endpoints stay put, so opaque stays opaque).
  */
 import type { Step } from '../image.js';
-import { transformPixels } from '../image.js';
+import { transformPixels } from '../in-memory.js';
 import { applyLut, contrastLut } from '../luts.js';
 
 export const contrast: Step = async (image, plan) => {

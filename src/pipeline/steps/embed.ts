@@ -2,16 +2,15 @@
  * Step 5, embed (spec 3.2): `fit=contain` letterboxes every frame into the requested box with
  * `cbg` (transparent by default, which gives the image an alpha channel).
  */
-import { embedBox, embedEdges, resolveTargetSize } from '../geometry.js';
+import { embedBox, embedEdges } from '../geometry.js';
 import type { Step } from '../image.js';
-import { materialise, queue } from '../image.js';
-import type { Rgba } from '../../plan/types.js';
-
-const TRANSPARENT: Rgba = [0, 0, 0, 0];
+import { materialise } from '../in-memory.js';
+import { queue } from '../queue.js';
+import { TRANSPARENT } from '../../plan/values.js';
 
 export const embed: Step = async (image, plan) => {
   if (plan.fit !== 'contain') return image;
-  const box = embedBox(image, resolveTargetSize(plan, image.input.frame));
+  const box = embedBox(image, image.input.target);
   if (box === undefined) return image;
 
   const edges = embedEdges(image, box, plan.a ?? 'center', { fpx: plan.fpx ?? 0.5, fpy: plan.fpy ?? 0.5 });

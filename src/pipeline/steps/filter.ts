@@ -4,10 +4,11 @@
  * `stop` in CIELAB) and `negate` (colour bands inverted, alpha kept).
  */
 import type { Matrix3x3 } from 'sharp';
-import { PARAMETERS } from '../../plan/parameters.js';
+import { DUOTONE_START as START, DUOTONE_STOP as STOP } from '../../plan/defaults.js';
 import { colourValue } from '../../plan/values.js';
 import type { PipelineImage, Step } from '../image.js';
-import { queue, transformPixels } from '../image.js';
+import { transformPixels } from '../in-memory.js';
+import { queue } from '../queue.js';
 import { applyColourLut, duotoneLut } from '../luts.js';
 
 const SEPIA: Matrix3x3 = [
@@ -16,8 +17,8 @@ const SEPIA: Matrix3x3 = [
   [0.2392, 0.4696, 0.0912],
 ];
 
-const DUOTONE_START = colourValue(PARAMETERS.start.default);
-const DUOTONE_STOP = colourValue(PARAMETERS.stop.default);
+const DUOTONE_START = colourValue(START);
+const DUOTONE_STOP = colourValue(STOP);
 
 /** Greyscale from here on: materialised pixels stay sRGB (equal bands), the output is encoded grey. */
 async function greyscale(image: PipelineImage): Promise<PipelineImage> {

@@ -7,7 +7,7 @@
  * and the resize are; it then stays in the same single pass (stage order of `queue`).
  */
 import type { Step } from '../image.js';
-import { queue } from '../image.js';
+import { queue } from '../queue.js';
 
 export const fullDecode: Step = async (image, plan) => {
   if (plan.gam === undefined || image.ops.length > 0 || image.materialisations > 0) return image;

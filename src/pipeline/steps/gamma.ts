@@ -3,7 +3,7 @@
  * resize; alpha untouched.
  */
 import type { Step } from '../image.js';
-import { transformPixels } from '../image.js';
+import { transformPixels } from '../in-memory.js';
 import { applyLut, gammaLut } from '../luts.js';
 
 export const gamma: Step = async (image, plan) => {

@@ -7,9 +7,9 @@ import type { Metadata } from 'sharp';
 import { ServiceError } from '../../errors.js';
 import type { Plan } from '../../plan/types.js';
 import { findDecoder, type DecodeRequest, type Decoder, type PageSelection } from '../decoders/index.js';
-import { resizeTarget, resolveTargetSize, type Frame } from '../geometry.js';
+import { resizeTarget, resolveTargetSize, type Frame, type TargetSize } from '../geometry.js';
 import type { Job, PipelineImage } from '../image.js';
-import { fromExif, swapsAxes } from '../orientation.js';
+import { fromExif, swapsAxes } from '../dihedral.js';
 import { pyramidLevel } from '../pyramid.js';
 import { fromSharpError } from '../sharp-errors.js';
 import type { PipelineLimits } from '../types.js';
@@ -96,9 +96,8 @@ const MAX_SCALE = 100_000 / 72;
  * rounding). Not with `precrop` (its crop is in 72-dpi pixels) nor when the resize will refuse
  * the size anyway (the output limit, checked there).
  */
-function vectorScale(plan: Plan, frame: Frame, frames: number, limits: PipelineLimits): number {
+function vectorScale(plan: Plan, frame: Frame, target: TargetSize, frames: number, limits: PipelineLimits): number {
   if (plan.precrop === true) return 1;
-  const target = resolveTargetSize(plan, frame);
   if (target.w === 0 && target.h === 0) return 1;
   const output = resizeTarget(frame, target, plan.fit ?? 'inside', plan.we === true);
   if (output.width * output.pageHeight * frames > limits.maxOutputPixels) return 1;
@@ -132,7 +131,9 @@ export async function load(input: Buffer, plan: Plan, job: Job): Promise<Pipelin
     ? { width: declared.pageHeight, pageHeight: declared.width }
     : declared;
 
-  const scale = decoder.vector ? vectorScale(plan, upright, pages, limits) : 1;
+  // Spec 2b-2e, once for every step: the requested size against the upright frame.
+  const target = resolveTargetSize(plan, upright);
+  const scale = decoder.vector ? vectorScale(plan, upright, target, pages, limits) : 1;
   let source;
   try {
     source = await decoder.open(input, request(selection, limits, scale, job));
@@ -151,7 +152,7 @@ export async function load(input: Buffer, plan: Plan, job: Job): Promise<Pipelin
     pages,
     hasAlpha: decoded.hasAlpha,
     grey: decoded.channels <= 2,
-    input: { type: decoder.type, metadata, page: selection.page, frame: upright },
+    input: { type: decoder.type, metadata, page: selection.page, frame: upright, target },
     job,
     materialisations: 0,
   };

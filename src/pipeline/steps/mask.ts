@@ -2,13 +2,11 @@
  * Step 16, mask (spec 3.5): `mask` keeps the pixels inside a centred shape, `mbg` fills the
  * outside, `mtrim` crops to the shape's box. Every frame of an animation gets the same shape.
  */
-import type { Rgba } from '../../plan/types.js';
+import { TRANSPARENT } from '../../plan/values.js';
 import type { Layer, Step } from '../image.js';
-import { queue } from '../image.js';
+import { queue } from '../queue.js';
 import { cutoutSvg, maskGeometry, maskTrimRect, surroundSvg } from '../mask-shape.js';
-import { extractFrames } from './crop.js';
-
-const TRANSPARENT: Rgba = [0, 0, 0, 0];
+import { extractFrames } from '../queue.js';
 
 export const mask: Step = async (image, plan) => {
   const shape = plan.mask;

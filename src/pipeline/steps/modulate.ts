@@ -3,7 +3,7 @@
  * alpha untouched. Any one of them given, the others keep their neutral values.
  */
 import type { Step } from '../image.js';
-import { queue } from '../image.js';
+import { queue } from '../queue.js';
 
 export const modulate: Step = async (image, plan) => {
   if (plan.mod === undefined && plan.sat === undefined && plan.hue === undefined) return image;

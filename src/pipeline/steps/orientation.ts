@@ -3,7 +3,8 @@
  * `flip`, then `flop`, on the resized upright image. Arbitrary angles are step 6.
  */
 import type { PipelineImage, Step } from '../image.js';
-import { mapFrames, queue } from '../image.js';
+import { mapFrames } from '../in-memory.js';
+import { queue } from '../queue.js';
 import {
   asSharpCalls,
   fromUser,
@@ -11,7 +12,7 @@ import {
   keepsFrameOrder,
   swapsAxes,
   type Orientation,
-} from '../orientation.js';
+} from '../dihedral.js';
 
 /** Turns and mirrors the image; every frame on its own when it is a strip of frames. */
 export async function applyOrientation(image: PipelineImage, orientation: Orientation): Promise<PipelineImage> {

@@ -3,13 +3,12 @@
  * the spec's formulas and sharp only scales to it, so results match the reference to the pixel.
  * A resize always happens; an identity one costs nothing and keeps later crops after it in sharp.
  */
-import { assertOutputPixels, resizeTarget, resolveTargetSize } from '../geometry.js';
+import { assertOutputPixels, resizeTarget } from '../geometry.js';
 import type { Step } from '../image.js';
-import { queue } from '../image.js';
+import { queue } from '../queue.js';
 
 export const resize: Step = async (image, plan) => {
-  const target = resolveTargetSize(plan, image.input.frame);
-  const frame = resizeTarget(image, target, plan.fit ?? 'inside', plan.we === true);
+  const frame = resizeTarget(image, image.input.target, plan.fit ?? 'inside', plan.we === true);
   assertOutputPixels(frame, image.pages, image.job.limits.maxOutputPixels);
   const queued = await queue(image, {
     kind: 'resize',

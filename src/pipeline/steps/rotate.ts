@@ -3,11 +3,10 @@
  * orientation step), with `rbg` in the corners; the canvas grows to the rotated bounding box. A
  * transparent `rbg` gives the image alpha. Animations are left alone.
  */
-import type { Rgba } from '../../plan/types.js';
+import { TRANSPARENT } from '../../plan/values.js';
 import type { Step } from '../image.js';
-import { materialise, queueMeasured } from '../image.js';
-
-const TRANSPARENT: Rgba = [0, 0, 0, 0];
+import { materialise } from '../in-memory.js';
+import { queueMeasured } from '../queue.js';
 
 export const rotate: Step = async (image, plan) => {
   if (plan.ro === undefined || plan.ro % 90 === 0 || image.pages > 1) return image;

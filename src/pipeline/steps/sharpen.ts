@@ -3,7 +3,7 @@
  * `sharpj` (jagged areas), or 'mild' for the fixed 3x3 kernel.
  */
 import type { Step } from '../image.js';
-import { queue } from '../image.js';
+import { queue } from '../queue.js';
 
 /** libvips defaults chosen by the spec (m1, m2). */
 const FLAT = 1;

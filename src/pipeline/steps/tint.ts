@@ -3,7 +3,8 @@
  * (chroma); alpha kept. A greyscale output stays grey, as in the reference, which converts back.
  */
 import type { Step } from '../image.js';
-import { spaceOf, transformPixels } from '../image.js';
+import { spaceOf } from '../image.js';
+import { transformPixels } from '../in-memory.js';
 import { applyTint, tintLut } from '../luts.js';
 
 export const tint: Step = async (image, plan) => {

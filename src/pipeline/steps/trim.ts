@@ -6,10 +6,11 @@
 import sharp from 'sharp';
 import type { Rect } from '../geometry.js';
 import type { Job, PipelineImage, RawPixels, Step } from '../image.js';
-import { runSharp, withPixels } from '../image.js';
+import { withPixels } from '../in-memory.js';
+import { runSharp } from '../run.js';
 import type { Triple } from '../cielab.js';
 import { flatten, topLeftColour } from '../pixels.js';
-import { extractFrames } from './crop.js';
+import { extractFrames } from '../queue.js';
 
 /**
  * libvips `find_trim` through sharp, on the colour bands flattened against the background (what

@@ -1,29 +1,32 @@
-/**
- * Browser module `query.js`: the playground's pure helpers (no DOM), served as written: no build
- * step. Kept apart from the DOM code so Node can import it (as a data: URL) and test it.
- * The source is a raw string: it must not contain a backtick or a dollar sign before a brace.
- */
-export const querySource = String.raw`// pixproxy playground: pure helpers (no DOM access).
+// pixproxy playground: pure helpers (no DOM access).
 
 /** Percent-encodes what the API would misread in url= (& # % spaces, non-ASCII), keeping : / ? = , @ readable. */
+/** @param {string} source */
 export function encodeSourceUrl(source) {
   return encodeURIComponent(source).replace(/%(3A|2F|3F|3D|2C|40)/gi, (match) => decodeURIComponent(match));
 }
 
 /** A parameter value: # and % become %23 and %25 (what the API expects); commas stay for lists. */
+/** @param {string} value */
 export function encodeParamValue(value) {
   return encodeURIComponent(value).replace(/%2C/gi, ',');
 }
 
+/** @param {string} a @param {string} b */
 function sameNumber(a, b) {
   return b !== '' && Number(a) === Number(b);
 }
 
 /**
  * The parameters that differ from their defaults, in form order, as [key, value] pairs; value null
- * means a bare key (a boolean switched on). fields: [{ key, kind, value, checked, defaultValue }].
+ * means a bare key (a boolean switched on).
+ * @typedef {{ key: string, kind: string, value: string, checked: boolean, defaultValue: string }} Field
+ * @typedef {[string, string | null]} Pair
+ * @param {readonly Field[]} fields
+ * @returns {Pair[]}
  */
 export function changedPairs(fields) {
+  /** @type {Pair[]} */
   const pairs = [];
   for (const field of fields) {
     if (field.kind === 'checkbox') {
@@ -41,12 +44,14 @@ export function changedPairs(fields) {
 }
 
 /** The API query (without the leading ?): url first, then the changed parameters. */
+/** @param {string} source @param {readonly Pair[]} pairs */
 export function apiQuery(source, pairs) {
   const parts = ['url=' + encodeSourceUrl(source.trim())];
   for (const [key, value] of pairs) parts.push(value === null ? key : key + '=' + encodeParamValue(value));
   return parts.join('&');
 }
 
+/** @param {string} text */
 function decodeLoosely(text) {
   try {
     return decodeURIComponent(text);
@@ -56,8 +61,13 @@ function decodeLoosely(text) {
 }
 
 /** Reads a query back (the page keeps its state in location.hash): { source, values: Map(key -> value or null) }. */
+/**
+ * @param {string} query
+ * @returns {{ source: string, values: Map<string, string | null> }}
+ */
 export function parseApiQuery(query) {
   let source = '';
+  /** @type {Map<string, string | null>} */
   const values = new Map();
   for (const segment of query.replace(/^[#?]/, '').split('&')) {
     if (segment === '') continue;
@@ -74,6 +84,7 @@ export function parseApiQuery(query) {
 }
 
 /** The API's JSON error body ({"status":"error","code":404,"message":"..."}) as one readable line. */
+/** @param {number} status @param {string} text */
 export function describeError(status, text) {
   try {
     const body = JSON.parse(text);
@@ -90,6 +101,7 @@ export function describeError(status, text) {
 const numbers = new Intl.NumberFormat('en');
 
 /** Exact byte count, plus a rounded binary size from 1 KiB up: "3,412 bytes (3.3 KiB)". */
+/** @param {number} bytes */
 export function formatBytes(bytes) {
   const exact = numbers.format(bytes) + (bytes === 1 ? ' byte' : ' bytes');
   if (bytes < 1024) return exact;
@@ -103,11 +115,13 @@ export function formatBytes(bytes) {
   return exact + ' (' + size.toFixed(1) + ' ' + units[unit] + ')';
 }
 
+/** @param {string} text */
 function escapeAttribute(text) {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 /** An <img> tag for the result; width and height in CSS pixels (a dpr=2 image shows at half its pixel size). */
+/** @param {string} url @param {number} width @param {number} height @param {number} dpr */
 export function imgSnippet(url, width, height, dpr) {
   const scale = dpr > 0 ? dpr : 1;
   const size = width > 0 && height > 0
@@ -115,4 +129,3 @@ export function imgSnippet(url, width, height, dpr) {
     : '';
   return '<img src="' + escapeAttribute(url) + '"' + size + ' alt="Describe the image" loading="lazy" decoding="async">';
 }
-`;

@@ -1,22 +1,28 @@
-/**
- * Browser module `app.js`: wires the playground form to live previews. Served as written (no build
- * step); its import of `./query.js` is rewritten to the fingerprinted name when the site is built.
- * The source is a raw string: it must not contain a backtick or a dollar sign before a brace.
- */
-export const appSource = String.raw`// pixproxy playground: live previews for the form rendered by the server.
+// pixproxy playground: live previews for the form rendered by the server.
 import { apiQuery, changedPairs, describeError, formatBytes, imgSnippet, parseApiQuery } from './query.js';
 
 // Long enough to let someone finish typing "1200", short enough to feel live.
 const DEBOUNCE_MS = 300;
 
-const byId = (id) => document.getElementById(id);
+/**
+ * The element with this id, of the type the caller declares: the server renders every id used here.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @returns {T}
+ */
+const byId = (id) => /** @type {T} */ (document.getElementById(id));
+/** @type {HTMLFormElement} */
 const form = byId('playground');
+/** @type {HTMLInputElement} */
 const source = byId('source');
+/** @type {HTMLInputElement[]} The form's parameter fields (inputs and selects, read alike). */
 const fields = Array.from(form.querySelectorAll('[data-param]'));
 const fieldFor = new Map(fields.map((field) => [field.dataset.param, field]));
+/** @type {HTMLImageElement} */
 const originalImage = byId('original');
 const originalInfo = byId('original-info');
 const resultFigure = byId('result-figure');
+/** @type {HTMLImageElement} */
 const resultImage = byId('result');
 const resultText = byId('result-text');
 const resultDimensions = byId('result-dimensions');
@@ -24,15 +30,22 @@ const resultBytes = byId('result-bytes');
 const resultType = byId('result-type');
 const status = byId('status');
 const error = byId('error');
+/** @type {HTMLInputElement} */
 const resultUrl = byId('result-url');
+/** @type {HTMLAnchorElement} */
 const openResult = byId('open-result');
+/** @type {HTMLTextAreaElement} */
 const snippet = byId('snippet');
 
 let timer = 0;
+/** @type {string | null} */
 let loadedSource = null;
+/** @type {AbortController | null} */
 let resultController = null;
+/** @type {AbortController | null} */
 let originalController = null;
 let currentQuery = '';
+/** @type {Map<HTMLImageElement, string>} */
 const objectUrls = new Map();
 
 function readFields() {
@@ -48,12 +61,15 @@ function readFields() {
 function syncOutputs() {
   for (const field of fields) {
     if (field.dataset.kind !== 'range') continue;
+    /** @type {HTMLOutputElement | null} */
     const output = byId('o-' + field.dataset.param);
     if (output) output.value = field.value;
   }
   // Colour fields are text (they take names and alpha); their pickers follow when the text is plain hex.
-  for (const picker of form.querySelectorAll('input[data-picker-for]')) {
-    const hex = byId(picker.dataset.pickerFor).value.trim().replace(/^#/, '');
+  for (const picker of /** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll('input[data-picker-for]'))) {
+    /** @type {HTMLInputElement} */
+    const text = byId(picker.dataset.pickerFor);
+    const hex = text.value.trim().replace(/^#/, '');
     if (/^[0-9a-f]{6}$/i.test(hex)) picker.value = '#' + hex.toLowerCase();
   }
   syncFocalMarker();
@@ -70,15 +86,18 @@ function syncFocalMarker() {
   marker.style.top = Number(fieldFor.get('fpy')?.value ?? 0.5) * 100 + '%';
 }
 
+/** @param {string} message */
 function say(message) {
   status.textContent = message;
 }
 
+/** @param {string} message */
 function showError(message) {
   error.textContent = message;
   error.hidden = message === '';
 }
 
+/** @param {HTMLImageElement} image @param {Blob} blob */
 function replaceObjectUrl(image, blob) {
   const previous = objectUrls.get(image);
   if (previous) URL.revokeObjectURL(previous);
@@ -90,6 +109,7 @@ function replaceObjectUrl(image, blob) {
 class ApiError extends Error {}
 
 /** Fetches a pixproxy URL; an error response becomes an ApiError carrying the API's own message. */
+/** @param {string} url @param {AbortSignal} signal */
 async function fetchApi(url, signal) {
   const response = await fetch(url, { signal });
   if (!response.ok) throw new ApiError(describeError(response.status, await response.text()));
@@ -97,6 +117,7 @@ async function fetchApi(url, signal) {
 }
 
 /** Shows an image blob in img; resolves to false when the browser cannot decode the format (tiff, jxl). */
+/** @param {HTMLImageElement} image @param {Blob} blob */
 async function showImage(image, blob) {
   image.src = replaceObjectUrl(image, blob);
   try {
@@ -109,6 +130,7 @@ async function showImage(image, blob) {
   }
 }
 
+/** @param {string} sourceUrl */
 async function loadOriginal(sourceUrl) {
   originalController?.abort();
   const controller = new AbortController();
@@ -137,6 +159,7 @@ function dprValue() {
   return Number.isFinite(dpr) && dpr > 0 ? dpr : 1;
 }
 
+/** @param {string} query */
 async function loadResult(query) {
   resultController?.abort();
   const controller = new AbortController();
@@ -229,7 +252,8 @@ function restoreFromHash() {
 
 /** The picker next to each colour field writes hex into it. */
 function wireColourPickers() {
-  for (const picker of form.querySelectorAll('input[data-picker-for]')) {
+  for (const picker of /** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll('input[data-picker-for]'))) {
+    /** @type {HTMLInputElement} */
     const text = byId(picker.dataset.pickerFor);
     picker.addEventListener('input', (event) => {
       event.stopPropagation();
@@ -260,7 +284,9 @@ function wireFocalPoint() {
   });
 }
 
+/** @param {string} id @param {HTMLElement} button */
 async function copy(id, button) {
+  /** @type {HTMLInputElement | HTMLTextAreaElement} */
   const field = byId(id);
   try {
     await navigator.clipboard.writeText(field.value);
@@ -287,7 +313,7 @@ form.addEventListener('reset', () => {
     refresh();
   }, 0);
 });
-for (const button of document.querySelectorAll('button[data-copy]')) {
+for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button[data-copy]'))) {
   button.addEventListener('click', () => copy(button.dataset.copy, button));
 }
 
@@ -304,4 +330,3 @@ wireFocalPoint();
 restoreFromHash();
 syncOutputs();
 refresh();
-`;

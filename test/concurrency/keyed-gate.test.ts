@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceError } from '../../src/errors.js';
 import { originHostKey } from '../../src/origin/fetch.js';
-import { KeyedGate } from '../../src/service/gate.js';
+import { KeyedGate } from '../../src/concurrency/gate.js';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

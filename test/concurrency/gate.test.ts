@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceError } from '../../src/errors.js';
-import { Gate } from '../../src/service/gate.js';
+import { Gate } from '../../src/concurrency/gate.js';
 
 /** A task that runs until `finish` is called. */
 function held(): { task: () => Promise<string>; finish: (value: string) => void; started: () => boolean } {

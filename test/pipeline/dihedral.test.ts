@@ -12,7 +12,7 @@ import {
   UPRIGHT,
   type Orientation,
   type RightAngle,
-} from '../../src/pipeline/orientation.js';
+} from '../../src/pipeline/dihedral.js';
 
 type Grid = readonly (readonly string[])[];
 

@@ -1,0 +1,4 @@
+/** The fast tier's image group (see tier.ts). */
+import { importGroup } from './tier.js';
+
+await importGroup('images');

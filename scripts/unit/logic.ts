@@ -1,0 +1,4 @@
+/** The fast tier's logic group (see tier.ts). */
+import { importGroup } from './tier.js';
+
+await importGroup('logic');
