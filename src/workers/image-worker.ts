@@ -8,6 +8,7 @@ import { asServiceError } from '../errors.js';
 import { runPipeline } from '../pipeline/index.js';
 import { restrictLoaders } from './loader-policy.js';
 import { lowerCurrentThread } from './thread-priority.js';
+import { onBun } from '../runtime.js';
 import type { ProcessJob, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
 
 function readSettings(data: unknown): WorkerSettings {
@@ -29,9 +30,14 @@ sharp.concurrency(settings.sharpConcurrency);
 // Every request is a different image, so libvips' operation cache only holds memory; off by default.
 sharp.cache(settings.sharpCacheMb > 0 ? { memory: settings.sharpCacheMb, files: 0, items: 100 } : false);
 
-/** A buffer whose memory can be handed over: it must own its whole ArrayBuffer. */
+/**
+ * A buffer whose memory can be handed over: it must own its whole ArrayBuffer. On Bun, sharp's
+ * output lives in memory libvips allocated (an external buffer), which Bun refuses to transfer
+ * ("Cannot transfer object marked as untransferable"): there it is copied once into a fresh
+ * ArrayBuffer, which then moves without a second copy.
+ */
 function transferable(data: Buffer): ArrayBuffer {
-  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) {
+  if (!onBun && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) {
     return data.buffer;
   }
   const copy = new ArrayBuffer(data.byteLength);
