@@ -30,14 +30,9 @@ sharp.concurrency(settings.sharpConcurrency);
 // Every request is a different image, so libvips' operation cache only holds memory; off by default.
 sharp.cache(settings.sharpCacheMb > 0 ? { memory: settings.sharpCacheMb, files: 0, items: 100 } : false);
 
-/**
- * A buffer whose memory can be handed over: it must own its whole ArrayBuffer. On Bun, sharp's
- * output lives in memory libvips allocated (an external buffer), which Bun refuses to transfer
- * ("Cannot transfer object marked as untransferable"): there it is copied once into a fresh
- * ArrayBuffer, which then moves without a second copy.
- */
+/** A buffer whose memory can be handed over: it must own its whole ArrayBuffer. */
 function transferable(data: Buffer): ArrayBuffer {
-  if (!onBun && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) {
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) {
     return data.buffer;
   }
   const copy = new ArrayBuffer(data.byteLength);
@@ -62,7 +57,9 @@ class TransferredReply {
 async function processImage(job: ProcessJob): Promise<WorkerReply> {
   try {
     const output = await runPipeline(Buffer.from(job.input), job.plan, job.limits);
-    const data = transferable(output.data);
+    // On Bun, sharp's output is an external buffer (memory libvips allocated), which Bun refuses to
+    // transfer ("Cannot transfer object marked as untransferable"): copied once, it then moves.
+    const data = onBun ? new Uint8Array(output.data).buffer : transferable(output.data);
     const reply = {
       ok: true as const,
       data,
