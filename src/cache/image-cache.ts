@@ -46,6 +46,8 @@ export class ImageCache {
   private readonly index = new CompactIndex();
   private readonly stopLoading = new AbortController();
   private readonly pending = new Set<Promise<unknown>>();
+  /** Disk writes under way, by key: a removal waits for its key's write, or the write would bring it back. */
+  private readonly writing = new Map<string, { readonly source: string; readonly landed: Promise<unknown> }>();
   private evicting = false;
   private closed = false;
   /** Resolves once the index knows what was on disk at start (or reading it failed). */
@@ -137,19 +139,26 @@ export class ImageCache {
     this.memory.set(key, entry);
     // After close, work that was still in flight must not start new writes into the directory.
     if (this.closed) return;
+    const stored = this.disk.put(key, entry.data, entry.meta).then(() => {
+      this.index.record(key, entry.data.length, entry.meta.source);
+    });
+    // Only the write itself: eviction (which may remove keys) comes after, outside what remove waits for.
+    const landed = stored.catch(() => undefined);
+    this.writing.set(key, { source: entry.meta.source, landed });
+    void landed.then(() => {
+      if (this.writing.get(key)?.landed === landed) this.writing.delete(key);
+    });
     this.track(
-      this.disk
-        .put(key, entry.data, entry.meta)
-        .then(async () => {
-          this.index.record(key, entry.data.length, entry.meta.source);
-          await this.evictIfNeeded();
-        })
-        .catch((error: unknown) => this.options.log.warn({ err: error, key }, 'cache write failed')),
+      stored.then(() => this.evictIfNeeded()).catch((error: unknown) => this.options.log.warn({ err: error, key }, 'cache write failed')),
     );
   }
 
   /** Removes one variant from both tiers; returns how many entries existed. */
   async remove(key: string, expectedSource?: string): Promise<number> {
+    // A purge right after a miss: its entry may still be on its way to disk, and would be indexed
+    // (and served as a HIT) once written. Let the write land first, then remove it.
+    const write = this.writing.get(key);
+    if (write) await write.landed;
     const info = await this.disk.info(key).catch(() => undefined);
     // A source's candidates are found by a 64-bit hash of it: check before deleting.
     if (expectedSource !== undefined && info?.source !== undefined && info.source !== expectedSource) return 0;
@@ -165,7 +174,8 @@ export class ImageCache {
    */
   async removeSource(source: string): Promise<number> {
     await this.loaded;
-    const keys = new Set([...this.index.keysOfSource(source), ...this.memory.keysOfSource(source)]);
+    const writing = [...this.writing].filter(([, write]) => write.source === source).map(([key]) => key);
+    const keys = new Set([...this.index.keysOfSource(source), ...this.memory.keysOfSource(source), ...writing]);
     let removed = 0;
     for (const key of keys) removed += await this.remove(key, source);
     return removed;
