@@ -11,7 +11,10 @@
  *   mixed 90/10     the ceiling those limits put on the mix  (ipx has no cache)
  *
  * pixproxy runs as `npm start` runs it (access log on), except RATE_LIMIT_MAX=0: the bench is one
- * client IP and the limiter would ban it. A second pixproxy column runs with LOG_LEVEL=warn.
+ * client IP and the limiter would ban it. A second pixproxy column runs with LOG_LEVEL=warn, and a
+ * third runs the same build on Bun (`bun run start`: Bun.serve in front, same routes and workers).
+ * Each pixproxy's peak RSS (VmHWM, all its threads) is reported after the run; jemalloc is preloaded
+ * when installed, so the measured pid is the service itself on both runtimes (no restart).
  * weserv (the C++ nginx module) cannot be built here: its source is not in a reachable registry.
  *
  * Validity: wrk's own CPU is measured. A run where the client used >= 0.9 of a core (its one
@@ -25,7 +28,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nginxAvailable, startNginxStatic } from './lib/nginx.js';
-import { startFixedServer, startIpx, startOriginProcess, startPixproxy, type Child } from './lib/processes.js';
+import { startFixedServer, startIpx, startOriginProcess, startPixproxy, runtimeExecutable, type Child, type Runtime } from './lib/processes.js';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { JEMALLOC_PATHS } from '../src/allocator.js';
 import { record, writeRecorded } from './lib/recorded.js';
 import { sharpThroughput, type Transform } from './lib/sharp-baseline.js';
 import { wrk, wrkAvailable, type WrkResult } from './lib/wrk.js';
@@ -65,10 +71,12 @@ interface Server {
   readonly base: string;
   cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
+  /** Peak resident memory so far, in bytes; pixproxy processes only. */
+  peakRss?(): Promise<number>;
 }
 
 function fromChild(child: Child): Server {
-  return { base: `http://127.0.0.1:${child.port}`, cpuSeconds: () => child.cpuSeconds(), stop: () => child.stop() };
+  return { base: `http://127.0.0.1:${child.port}`, cpuSeconds: () => child.cpuSeconds(), stop: () => child.stop(), peakRss: () => child.peakRss() };
 }
 
 let counter = 1;
@@ -134,19 +142,22 @@ async function main(): Promise<void> {
   const originChild = await startOriginProcess(fixtures);
   const originHost = `127.0.0.1:${originChild.port}`;
   const cacheDirs: string[] = [];
-  const pixproxy = async (env: Record<string, string>): Promise<Server> => {
+  const jemalloc = JEMALLOC_PATHS.find((path) => existsSync(path));
+  const pixproxy = async (env: Record<string, string>, runtime: Runtime = 'node'): Promise<Server> => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'pixproxy-bench-'));
     cacheDirs.push(cacheDir);
-    return fromChild(await startPixproxy({ CACHE_DIR: cacheDir, ...env }));
+    return fromChild(await startPixproxy({ CACHE_DIR: cacheDir, ...env }, jemalloc, runtime));
   };
   const servers = {
     pixproxy: await pixproxy({}),
     'pixproxy LOG_LEVEL=warn': await pixproxy({ LOG_LEVEL: 'warn' }),
+    'pixproxy on Bun': await pixproxy({}, 'bun'),
     ipx: fromChild(await startIpx(originHost)),
   };
   const hitPath = `/?url=${encodeURIComponent(`${originHost}/${PHOTO}`)}&w=300`;
   const recorded = await record(servers.pixproxy.base, hitPath);
   await record(servers['pixproxy LOG_LEVEL=warn'].base, hitPath);
+  await record(servers['pixproxy on Bun'].base, hitPath);
   const hitBody = (await record(servers.pixproxy.base, hitPath)).body;
   const recordedDir = writeRecorded(new Map([[hitPath, recorded]]));
   const bareUws = fromChild(await startFixedServer(recordedDir));
@@ -168,6 +179,7 @@ async function main(): Promise<void> {
       cells: [
         ['pixproxy', servers.pixproxy, paths.pixproxy ?? ''],
         ['pixproxy LOG_LEVEL=warn', servers['pixproxy LOG_LEVEL=warn'], paths.pixproxy ?? ''],
+        ['pixproxy on Bun', servers['pixproxy on Bun'], paths.pixproxy ?? ''],
         ['ipx', servers.ipx, paths.ipx ?? ''],
       ],
       limit: async () => {
@@ -182,6 +194,7 @@ async function main(): Promise<void> {
     cells: [
       ['pixproxy', servers.pixproxy, hitPath],
       ['pixproxy LOG_LEVEL=warn', servers['pixproxy LOG_LEVEL=warn'], hitPath],
+      ['pixproxy on Bun', servers['pixproxy on Bun'], hitPath],
       ['bare uWS, same response', bareUws, hitPath],
     ],
     limit: async () => {
@@ -210,6 +223,7 @@ async function main(): Promise<void> {
   };
 
   const reports: WorkloadReport[] = [];
+  const peakRss: Record<string, number> = {};
   try {
     for (const name of names) {
       const workload = workloads[name];
@@ -234,6 +248,9 @@ async function main(): Promise<void> {
       reports.push(report);
       process.stdout.write(`${table([report])}\n`);
     }
+    for (const [who, server] of Object.entries(servers)) {
+      if (server.peakRss && who.startsWith('pixproxy')) peakRss[who] = await server.peakRss();
+    }
   } finally {
     await Promise.all([...Object.values(servers), bareUws, ...(nginxServer ? [nginxServer] : [])].map((server) => server.stop()));
     await originChild.stop();
@@ -241,11 +258,13 @@ async function main(): Promise<void> {
     for (const dir of cacheDirs) rmSync(dir, { recursive: true, force: true });
   }
 
-  const doc = { at: new Date().toISOString(), node: process.version, cores: workers, rounds, seconds, reports };
+  const bunVersion = execFileSync(runtimeExecutable('bun'), ['--version']).toString().trim();
+  const doc = { at: new Date().toISOString(), node: process.version, bun: bunVersion, cores: workers, rounds, seconds, reports, peakRssBytes: peakRss };
   const out = resolve(args.out ?? 'bench/results');
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'side-by-side.json'), `${JSON.stringify(doc, null, 2)}\n`);
-  process.stdout.write(`\n${table(reports)}\nresults: ${join(out, 'side-by-side.json')}\n`);
+  const rss = Object.entries(peakRss).map(([who, bytes]) => `${who} ${(bytes / 2 ** 20).toFixed(0)} MiB`).join(', ');
+  process.stdout.write(`\n${table(reports)}\npeak RSS after the run: ${rss}\n${runtimes(reports, peakRss)}\nresults: ${join(out, 'side-by-side.json')}\n`);
 }
 
 /** The README's table: each cell req/s and its ratio to the workload's limit, or why it is invalid. */
@@ -263,6 +282,23 @@ export function table(reports: readonly WorkloadReport[]): string {
     return `| ${report.name} | ${report.limit.rps.toFixed(0)}/s (${report.limit.what}) | ${cells.join(' | ')} |`;
   });
   return [head, ...rows].join('\n');
+}
+
+/** The README's Node-versus-Bun table: the same build on each runtime, same run. */
+export function runtimes(reports: readonly WorkloadReport[], peakRss: Readonly<Record<string, number>>): string {
+  const rps = (report: WorkloadReport, who: string): number => report.cells.find((cell) => cell.who === who)?.rps ?? NaN;
+  const rows = reports.map((report) => {
+    const node = rps(report, 'pixproxy');
+    const bun = rps(report, 'pixproxy on Bun');
+    return `| ${report.name} | ${node.toFixed(0)}/s | ${bun.toFixed(0)}/s | ${(bun / node).toFixed(2)} |`;
+  });
+  const mib = (who: string): string => (peakRss[who] === undefined ? '–' : `${((peakRss[who] ?? 0) / 2 ** 20).toFixed(0)} MiB`);
+  return [
+    '| workload | Node | Bun | Bun / Node |',
+    '|---|---|---|---|',
+    ...rows,
+    `| peak RSS after all workloads | ${mib('pixproxy')} | ${mib('pixproxy on Bun')} | |`,
+  ].join('\n');
 }
 
 main().catch((error: unknown) => {

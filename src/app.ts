@@ -4,7 +4,7 @@
  */
 import type { Config } from './config.js';
 import { ImageCache } from './cache/image-cache.js';
-import { InFlight, startServer, type RequestFacts, type RunningServer, type ServedRequest, type ServerDeps } from './http/server.js';
+import { InFlight, startServer, type Front, type RequestFacts, type RunningServer, type ServedRequest, type ServerDeps } from './http/server.js';
 import { CdnPurger } from './cdn/purger.js';
 import { ServedUrls } from './cdn/served-urls.js';
 import { RequestResolver } from './http/resolve-request.js';
@@ -14,6 +14,8 @@ import { Observer } from './http/observe.js';
 import { Metrics } from './metrics.js';
 import { createRateLimiter } from './ratelimit/create.js';
 import { loadUws } from './http/uws.js';
+import { onBun } from './runtime.js';
+import { bunBuild } from './http/bun-front.js';
 import type { AccessLog, Logger } from './log.js';
 import { fetchOrigin, originHostKey, originOptionsFrom } from './origin/fetch.js';
 import { closeOriginAgents } from './origin/guarded-agent.js';
@@ -69,13 +71,26 @@ export interface AppOptions {
   readonly access?: AccessLog;
 }
 
-export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
+/** The HTTP front end for this runtime: Bun.serve on Bun, the best uWebSockets.js build on Node. */
+function chooseFront(config: Config, log: Logger): { front: Front; build: string } {
+  if (onBun) {
+    const build = bunBuild();
+    log.info({ front: build }, 'HTTP front end: Bun.serve');
+    // Bun answers HTTP/1.0 itself; the relay exists for uWS only.
+    if (config.http10Bridge) log.warn('HTTP10_BRIDGE is ignored on Bun: Bun.serve answers HTTP/1.0 itself');
+    return { front: { kind: 'bun' }, build };
+  }
   const loaded = loadUws({ allowJsFallback: config.uwsAllowJsFallback, maxHeadBytes: config.maxUrlBytes + config.maxHeaderBytes });
   if (loaded.native) {
     log.info({ uws: loaded.build, skipped: loaded.failures }, 'uWebSockets.js loaded');
   } else {
     log.warn({ uws: loaded.build, skipped: loaded.failures }, 'uWebSockets.js: running the slow JS shim');
   }
+  return { front: { kind: 'uws', uws: loaded.uws }, build: loaded.build };
+}
+
+export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
+  const loaded = chooseFront(config, log);
 
   const pool = new ImageWorkerPool({
     workers: config.workers,
@@ -125,7 +140,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   let admin: RunningServer | undefined;
   try {
     const deps: ServerDeps = {
-      uws: loaded.uws,
+      http: loaded.front,
       images,
       log,
       ready: () => ready,
@@ -166,7 +181,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     server = await startServer(deps, config.host, config.port, {
       reusePort: config.listenReusePort,
       role: config.adminPort === undefined ? 'all' : 'public',
-      http10Bridge: config.http10Bridge,
+      http10Bridge: config.http10Bridge && !onBun,
     });
     if (config.adminPort !== undefined) {
       try {

@@ -25,9 +25,10 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['pipeline'], // bytes and a plan in, bytes out
   ['plan'], // query → canonical plan
   ['url', 'concurrency'], // URL and IP text; gates and single flight
-  ['log.ts', 'config-file.ts', 'metrics.ts', 'allocator.ts', 'buffers.ts'],
+  ['log.ts', 'config-file.ts', 'metrics.ts', 'allocator.ts', 'buffers.ts', 'undici.ts'],
   ['errors.ts'], // the error catalog
   ['config.ts'], // settings and their defaults
+  ['runtime.ts'], // which JavaScript runtime runs the process (Node or Bun)
   ['types'], // ambient declarations
 ];
 

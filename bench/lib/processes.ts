@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface Child {
@@ -100,13 +101,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Which runtime runs pixproxy: Node (`npm start`) or Bun (`bun run start`, Bun.serve in front). */
+export type Runtime = 'node' | 'bun';
+
+/** The runtime's executable: this Node, or the `bun` devDependency's binary. */
+export function runtimeExecutable(runtime: Runtime): string {
+  return runtime === 'node' ? process.execPath : resolve('node_modules', '.bin', 'bun');
+}
+
 /**
- * pixproxy as `npm start` runs it. Ready when /health answers 200 (the pool is up): its log lines
- * cannot be relied on, since LOG_LEVEL=warn silences them.
+ * pixproxy as `npm start` (or, with `runtime` bun, `bun run start`) runs it. Ready when /health
+ * answers 200 (the pool is up): its log lines cannot be relied on, since LOG_LEVEL=warn silences them.
+ * Pass `ldPreload` to measure the service's own process: without it, Node before 22.15 restarts
+ * itself with jemalloc as a child and the pid here would be the small supervisor.
  */
-export async function startPixproxy(env: Record<string, string>, ldPreload?: string): Promise<Child> {
+export async function startPixproxy(env: Record<string, string>, ldPreload?: string, runtime: Runtime = 'node'): Promise<Child> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
+  const child: ChildProcess = spawn(runtimeExecutable(runtime), ['dist/src/main.js'], {
     env: {
       PATH: process.env.PATH,
       HOST: '127.0.0.1',

@@ -46,10 +46,10 @@ export class ImageCache {
   private readonly index = new CompactIndex();
   private readonly stopLoading = new AbortController();
   private readonly pending = new Set<Promise<unknown>>();
+  /** Disk writes under way, by key: a removal waits for its key's write, or the write would bring it back. */
+  private readonly writing = new Map<string, { readonly source: string; readonly landed: Promise<unknown> }>();
   private evicting = false;
   private closed = false;
-  /** Disk writes under way, by key (a purge waits for the one of its key). */
-  private readonly writing = new Map<string, Promise<void>>();
   /** Resolves once the index knows what was on disk at start (or reading it failed). */
   readonly loaded: Promise<void>;
   private loadReport: IndexLoadReport | undefined;
@@ -139,22 +139,26 @@ export class ImageCache {
     this.memory.set(key, entry);
     // After close, work that was still in flight must not start new writes into the directory.
     if (this.closed) return;
-    const written = this.disk.put(key, entry.data, entry.meta).then(() => this.index.record(key, entry.data.length, entry.meta.source));
-    this.writing.set(key, written);
+    const stored = this.disk.put(key, entry.data, entry.meta).then(() => {
+      this.index.record(key, entry.data.length, entry.meta.source);
+    });
+    // Only the write itself: eviction (which may remove keys) comes after, outside what remove waits for.
+    const landed = stored.catch(() => undefined);
+    this.writing.set(key, { source: entry.meta.source, landed });
+    void landed.then(() => {
+      if (this.writing.get(key)?.landed === landed) this.writing.delete(key);
+    });
     this.track(
-      written
-        .then(() => this.evictIfNeeded())
-        .catch((error: unknown) => this.options.log.warn({ err: error, key }, 'cache write failed'))
-        .finally(() => {
-          if (this.writing.get(key) === written) this.writing.delete(key);
-        }),
+      stored.then(() => this.evictIfNeeded()).catch((error: unknown) => this.options.log.warn({ err: error, key }, 'cache write failed')),
     );
   }
 
   /** Removes one variant from both tiers; returns how many entries existed. */
   async remove(key: string, expectedSource?: string): Promise<number> {
-    // A write still under way would bring the entry back after its removal: let it land first.
-    await this.writing.get(key)?.catch(() => undefined);
+    // A purge right after a miss: its entry may still be on its way to disk, and would be indexed
+    // (and served as a HIT) once written. Let the write land first, then remove it.
+    const write = this.writing.get(key);
+    if (write) await write.landed;
     const info = await this.disk.info(key).catch(() => undefined);
     // A source's candidates are found by a 64-bit hash of it: check before deleting.
     if (expectedSource !== undefined && info?.source !== undefined && info.source !== expectedSource) return 0;
@@ -170,9 +174,8 @@ export class ImageCache {
    */
   async removeSource(source: string): Promise<number> {
     await this.loaded;
-    // Writes under way land first, so that their entries are found (and not brought back later).
-    await Promise.all([...this.writing.values()].map((write) => write.catch(() => undefined)));
-    const keys = new Set([...this.index.keysOfSource(source), ...this.memory.keysOfSource(source)]);
+    const writing = [...this.writing].filter(([, write]) => write.source === source).map(([key]) => key);
+    const keys = new Set([...this.index.keysOfSource(source), ...this.memory.keysOfSource(source), ...writing]);
     let removed = 0;
     for (const key of keys) removed += await this.remove(key, source);
     return removed;

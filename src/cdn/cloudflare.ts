@@ -4,7 +4,7 @@
  * plan). A call succeeds when Cloudflare answers 2xx with `"success": true`; 429 and 5xx are worth
  * retrying, other refusals (a bad token, a bad zone) are not.
  */
-import { request } from 'undici';
+import { undici } from '../undici.js';
 
 export const CLOUDFLARE_URLS_PER_CALL = 100;
 
@@ -17,7 +17,7 @@ export interface CloudflareTarget {
 export type CallOutcome = { readonly ok: true } | { readonly ok: false; readonly retry: boolean; readonly retryAfterMs?: number; readonly reason: string };
 
 export async function cloudflarePurge(target: CloudflareTarget, files: readonly string[], timeoutMs: number): Promise<CallOutcome> {
-  const response = await request(`${target.apiBase}/zones/${encodeURIComponent(target.zoneId)}/purge_cache`, {
+  const response = await undici.request(`${target.apiBase}/zones/${encodeURIComponent(target.zoneId)}/purge_cache`, {
     method: 'POST',
     headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ files }),

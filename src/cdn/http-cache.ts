@@ -3,11 +3,11 @@
  * purge module), with the public host as `Host` so the cache finds the object it stored under it.
  * 200 means purged, 404 that it held nothing under that URL (also fine); 5xx is worth retrying.
  */
-import { request } from 'undici';
+import { undici } from '../undici.js';
 import type { CallOutcome } from './cloudflare.js';
 
 export async function httpCachePurge(cacheBase: string, publicHost: string, target: string, timeoutMs: number): Promise<CallOutcome> {
-  const response = await request(`${cacheBase}${target}`, {
+  const response = await undici.request(`${cacheBase}${target}`, {
     method: 'PURGE',
     headers: { host: publicHost },
     headersTimeout: timeoutMs,

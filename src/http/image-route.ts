@@ -4,7 +4,6 @@
  * asynchronous way (disk, or fetch and process) and ends in the image or the spec's JSON error
  * (or the `default=` redirect). Only requests that miss the cache count against the rate limit.
  */
-import type { HttpResponse } from '@btc-vision/uwebsockets.js';
 import { ServiceError, asServiceError, errorBody } from '../errors.js';
 import { carriesVia } from '../origin/via.js';
 import type { AccessEntry } from '../log.js';
@@ -17,6 +16,7 @@ import { base64Body, commonHeaders, etagFor, successHeaders } from './headers.js
 import { HitHeaders } from './hit-headers.js';
 import type { RequestRecord } from './observe.js';
 import type { ResolvedRequest } from './resolve-request.js';
+import type { FrontResponse } from './front.js';
 import { ResponseWriter, sendNotModifiedNow, sendNow, type Headers } from './respond.js';
 import { explicitLocation } from './auto-redirect.js';
 import { isNotModified, notModifiedHeaders, type Conditions } from './validators.js';
@@ -137,7 +137,7 @@ function redirectToExplicit(writer: ResponseWriter, request: ImageRequest, facts
   deps.observer.finish(record, 'image', 302, 0, { url: request.delivery.url });
 }
 
-export function handleImageRequest(res: HttpResponse, facts: RequestFacts, record: RequestRecord, deps: ServerDeps): void {
+export function handleImageRequest(res: FrontResponse, facts: RequestFacts, record: RequestRecord, deps: ServerDeps): void {
   const head = facts.method === 'head';
   const request = deps.resolver.resolve(facts.query, facts.accept);
   if (request.kind === 'request' && deps.outputAuto === 'redirect' && request.vary.length > 0) {

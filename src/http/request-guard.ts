@@ -12,7 +12,7 @@
  * module loads) is set above ours (see uws.ts), so a client gets our JSON answer for everything up
  * to it.
  */
-import type { HttpRequest } from '@btc-vision/uwebsockets.js';
+import type { FrontRequest } from './front.js';
 
 export interface HeadLimits {
   /** Path plus query of the request target. */
@@ -58,7 +58,7 @@ function framingProblem(contentLength: readonly string[], transferEncoding: read
  * Reads the header lines once. `target` is the path and query as uWS gives them; `proxyHeader` is
  * the lower-case name of the trusted proxy header, if any.
  */
-export function inspectHead(req: HttpRequest, targetLength: number, limits: HeadLimits, proxyHeader: string | undefined): InspectedHead {
+export function inspectHead(req: FrontRequest, targetLength: number, limits: HeadLimits, proxyHeader: string | undefined): InspectedHead {
   let headerBytes = 0;
   let contentLength: string[] | undefined;
   let transferEncoding: string[] | undefined;

@@ -1,10 +1,10 @@
 /**
- * Writing responses on uWebSockets.js. A response object dies when the client goes away (onAborted);
+ * Writing responses, on uWebSockets.js or through the Bun adapter (front.ts). A response object dies when the client goes away (onAborted);
  * touching it after that crashes the process, so every write knows whether the client is still
  * there. Bodies are streamed with tryEnd/onWritable: when the socket's buffer is full we wait for it
  * to drain instead of buffering the image a second time.
  */
-import type { HttpResponse } from '@btc-vision/uwebsockets.js';
+import type { FrontResponse } from './front.js';
 
 export type Headers = ReadonlyArray<readonly [string, string]>;
 
@@ -13,17 +13,17 @@ interface Liveness {
 }
 
 /** uWS lets us attach our own data to a response object; this mark asks for `Connection: close`. */
-type Markable = HttpResponse & { closeAfter?: boolean };
+type Markable = FrontResponse & { closeAfter?: boolean };
 
 /**
  * Asks the client to close the connection after this response (a draining box: nginx then stops
  * reusing its kept-alive connections to us instead of finding them closed later).
  */
-export function markClosing(res: HttpResponse): void {
+export function markClosing(res: FrontResponse): void {
   (res as Markable).closeAfter = true;
 }
 
-function writeHead(res: HttpResponse, status: string, headers: Headers, mayClose = true): void {
+function writeHead(res: FrontResponse, status: string, headers: Headers, mayClose = true): void {
   res.writeStatus(status);
   for (const [name, value] of headers) res.writeHeader(name, value);
   if (mayClose && (res as Markable).closeAfter === true) res.writeHeader('Connection', 'close');
@@ -33,7 +33,7 @@ function writeHead(res: HttpResponse, status: string, headers: Headers, mayClose
  * Ends the response with `bytes`; if the socket cannot take them all now, the rest follows on
  * onWritable. Returns false when the response is still streaming.
  */
-function endWith(res: HttpResponse, bytes: Uint8Array, live: Liveness): boolean {
+function endWith(res: FrontResponse, bytes: Uint8Array, live: Liveness): boolean {
   const total = bytes.byteLength;
   // Write offsets count body bytes of this response; remember where this body started.
   const base = res.getWriteOffset();
@@ -52,7 +52,7 @@ function endWith(res: HttpResponse, bytes: Uint8Array, live: Liveness): boolean 
  * unless the body does not fit the socket at once, in which case abort handling is attached before
  * the handler returns, as uWS requires.
  */
-export function sendNow(res: HttpResponse, status: string, headers: Headers, body: Uint8Array, head: boolean): void {
+export function sendNow(res: FrontResponse, status: string, headers: Headers, body: Uint8Array, head: boolean): void {
   if (head) {
     // This uWS build does not count endWithoutBody as having responded: without an abort handler
     // it throws when the handler returns.
@@ -70,7 +70,7 @@ export function sendNow(res: HttpResponse, status: string, headers: Headers, bod
  * A 304: the headers and no body, so no Content-Length either (RFC 9110 8.6 allows it, and it would
  * have to be the 200's). Synchronous, for the hit path; uWS needs an abort handler here too.
  */
-export function sendNotModifiedNow(res: HttpResponse, status: string, headers: Headers): void {
+export function sendNotModifiedNow(res: FrontResponse, status: string, headers: Headers): void {
   res.onAborted(() => undefined);
   writeHead(res, status, headers);
   res.endWithoutBody();
@@ -82,7 +82,7 @@ export class ResponseWriter {
   private finished = false;
   private controller: AbortController | undefined;
 
-  constructor(private readonly res: HttpResponse) {
+  constructor(private readonly res: FrontResponse) {
     // Must be attached before the handler's first await (uWS rule), so it lives in the constructor.
     res.onAborted(() => {
       this.live.aborted = true;

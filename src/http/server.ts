@@ -1,9 +1,13 @@
 /**
- * The uWebSockets.js front end: routes a request to its handler. Handlers copy what they need from
- * the request synchronously (uWS invalidates it when the callback returns) and answer through a
- * ResponseWriter, which knows when the client has gone.
+ * The HTTP front end: routes a request to its handler. Handlers copy what they need from the
+ * request synchronously (uWS invalidates it when the callback returns) and answer through a
+ * ResponseWriter, which knows when the client has gone. On Node uWebSockets.js serves, its request
+ * and response objects passed straight through; on Bun, Bun.serve behind a small adapter
+ * (bun-front.ts) with the same shapes (front.ts).
  */
-import type { HttpRequest, HttpResponse, us_listen_socket } from '@btc-vision/uwebsockets.js';
+import type { us_listen_socket } from '@btc-vision/uwebsockets.js';
+import type { FrontRequest, FrontResponse } from './front.js';
+import { listenOnBun } from './bun-front.js';
 import type { Logger } from '../log.js';
 import type { ImageCache } from '../cache/image-cache.js';
 import type { ImageService } from '../service/image-service.js';
@@ -28,8 +32,12 @@ import type { ListenWithOptions, UwsModule } from './uws.js';
 import { createServer as createNetServer } from 'node:net';
 import { startHttp10Bridge } from './http10-bridge.js';
 
+/** Who serves HTTP: uWebSockets.js (Node) or Bun.serve (Bun). */
+export type Front = { readonly kind: 'uws'; readonly uws: UwsModule } | { readonly kind: 'bun' };
+
 export interface ServerDeps {
-  readonly uws: UwsModule;
+  /** Who serves HTTP on this runtime. */
+  readonly http: Front;
   readonly images: ImageService;
   readonly log: Logger;
   /** Resolves when the worker pool can take jobs; /health answers 503 until then. */
@@ -170,14 +178,14 @@ function logFailure(deps: ServerDeps, what: string): (error: unknown) => void {
  * response is pending) instead of serving a request whose start we cannot trust. Alone, the
  * refused request gets its answer and a clean close.
  */
-function refuse(res: HttpResponse, record: RequestRecord, deps: ServerDeps, problem: HeadProblem): void {
+function refuse(res: FrontResponse, record: RequestRecord, deps: ServerDeps, problem: HeadProblem): void {
   const writer = new ResponseWriter(res);
   const body = JSON.stringify({ status: 'error', code: problem.status, message: problem.message });
   setImmediate(() => writer.sendAndClose(statusLine(problem.status), [...commonHeaders, ['Content-Type', 'application/json']], body));
   deps.observer.finish(record, 'other', problem.status, Buffer.byteLength(body));
 }
 
-function dispatch(res: HttpResponse, req: HttpRequest, deps: ServerDeps, role: ListenerRole, bridged: boolean): void {
+function dispatch(res: FrontResponse, req: FrontRequest, deps: ServerDeps, role: ListenerRole, bridged: boolean): void {
   const facts: RequestFacts = {
     method: req.getMethod().toLowerCase(),
     path: req.getUrl(),
@@ -275,8 +283,10 @@ export function startServer(
   port: number,
   options: { reusePort: boolean; role?: ListenerRole; http10Bridge?: boolean } = { reusePort: false },
 ): Promise<RunningServer> {
-  const app = deps.uws.App();
   const role = options.role ?? 'all';
+  const front = deps.http;
+  if (front.kind === 'bun') return startBunServer(deps, host, port, options.reusePort, role);
+  const app = front.uws.App();
   const bridged = options.http10Bridge === true;
   app.any('/*', (res, req) => dispatch(res, req, deps, role, bridged));
   // uWS sets SO_REUSEPORT on its listen sockets by default, so a second instance on the same port
@@ -298,10 +308,10 @@ export function startServer(
       const stopListening = (): void => {
         if (!listening) return;
         listening = false;
-        deps.uws.us_listen_socket_close(socket);
+        front.uws.us_listen_socket_close(socket);
       };
       const running: RunningServer = {
-        port: deps.uws.us_socket_local_port(socket),
+        port: front.uws.us_socket_local_port(socket),
         stopListening,
         inFlight: () => deps.inFlight.count,
         close: () => {
@@ -334,4 +344,19 @@ export function startServer(
       );
     });
   });
+}
+
+/**
+ * Bun.serve: Bun answers HTTP/1.0 itself, so the HTTP/1.0 bridge is never needed there, and it reads
+ * no PROXY protocol header.
+ */
+async function startBunServer(deps: ServerDeps, host: string, port: number, reusePort: boolean, role: ListenerRole): Promise<RunningServer> {
+  let listener: ReturnType<typeof listenOnBun>;
+  try {
+    listener = listenOnBun((res, req) => dispatch(res, req, deps, role, false), host, port, reusePort);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') throw await listenFailure(host, port, reusePort);
+    throw error;
+  }
+  return { port: listener.port, stopListening: listener.stopListening, inFlight: () => deps.inFlight.count, close: listener.close };
 }

@@ -7,7 +7,8 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import type { Agent, buildConnector } from 'undici';
+import { undici } from '../undici.js';
 import { ServiceError } from '../errors.js';
 import { isForbiddenAddress, type AllowList } from './address-policy.js';
 import type { OwnListeners } from './self-address.js';
@@ -68,7 +69,7 @@ async function allowedAddresses(hostname: string, port: number, options: GuardOp
  * request that needed the connection.
  */
 export function guardedConnector(options: GuardOptions, resolve: ResolveAll = systemResolve): buildConnector.connector {
-  const connect = buildConnector({ timeout: options.connectTimeoutMs });
+  const connect = undici.buildConnector({ timeout: options.connectTimeoutMs });
   return (target, callback) => {
     // The name stays the TLS server name (SNI and certificate check) while we dial the address.
     const servername = target.servername || (isIP(target.hostname) ? undefined : target.hostname);
@@ -98,7 +99,7 @@ export function guardedAgent(options: GuardOptions): Agent {
   const key = JSON.stringify([options.allow, options.connectTimeoutMs, options.self?.id]);
   let agent = agents.get(key);
   if (agent === undefined) {
-    agent = new Agent({ connect: guardedConnector(options) });
+    agent = new undici.Agent({ connect: guardedConnector(options) });
     agents.set(key, agent);
   }
   return agent;

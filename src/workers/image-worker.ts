@@ -9,6 +9,7 @@ import { asServiceError } from '../errors.js';
 import { runPipeline } from '../pipeline/index.js';
 import { restrictLoaders } from './loader-policy.js';
 import { lowerCurrentThread } from './thread-priority.js';
+import { onBun } from '../runtime.js';
 import type { ProcessJob, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
 
 function readSettings(data: unknown): WorkerSettings {
@@ -47,7 +48,9 @@ class TransferredReply {
 async function processImage(job: ProcessJob): Promise<WorkerReply> {
   try {
     const output = await runPipeline(Buffer.from(job.input), job.plan, job.limits);
-    const data = transferableMemory(output.data);
+    // On Bun, sharp's output is an external buffer (memory libvips allocated), which Bun refuses to
+    // transfer ("Cannot transfer object marked as untransferable"): copied once, it then moves.
+    const data = onBun ? new Uint8Array(output.data).buffer : transferableMemory(output.data);
     const reply = {
       ok: true as const,
       data,

@@ -164,3 +164,20 @@ describe('image cache across a restart', () => {
     }
   });
 });
+
+describe('purging while the entry is still being written', () => {
+  for (const memoryBytes of [0, 1e6]) test(`a source purged right after its miss stays purged once the disk write lands (memory tier ${memoryBytes} bytes)`, async () => {
+    const cache = open({ memoryBytes });
+    await cache.loaded;
+    try {
+      // The miss stores its entry (memory at once, disk in the background) and the purge comes
+      // before the disk write has finished: the write must not bring the entry back.
+      cache.put(key('racing'), entry(64, source('racing')));
+      assert.equal(await cache.removeSource(source('racing')), 1);
+      await cache.flush();
+      assert.equal(await cache.get(key('racing')), undefined, 'neither tier serves it');
+    } finally {
+      await cache.close();
+    }
+  });
+});

@@ -89,12 +89,13 @@ class SvgRenderer {
     const child = this.start(budget.threads);
     // Only while it works does the child keep the parent alive (a CLI run must be able to end).
     child.ref();
-    child.channel?.ref();
+    // Bun's IPC channel has no ref/unref (the child alone keeps the parent alive there).
+    child.channel?.ref?.();
     try {
       return await this.exchange(child, request, budget);
     } finally {
       child.unref();
-      child.channel?.unref();
+      child.channel?.unref?.();
     }
   }
 
