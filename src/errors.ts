@@ -45,6 +45,15 @@ const catalog = {
   SIGNATURE_INVALID: { status: 403, message: 'Invalid or missing signature' },
   RATE_LIMITED: { status: 429, message: 'Too many requests, please slow down' },
   OVERLOADED: { status: 503, message: 'Service is overloaded, please retry shortly' },
+  // The front end's and the operator endpoints' own answers (not in the spec).
+  NOT_FOUND: { status: 404, message: 'Not Found' },
+  RATE_LIMIT_DISABLED: { status: 404, message: 'Rate limiting is disabled' },
+  UNAUTHORIZED: { status: 401, message: 'Unauthorized' },
+  BEARER_INVALID: { status: 401, message: 'Missing or invalid bearer token' },
+  URI_TOO_LONG: { status: 414, message: 'URI Too Long: the request target is over {detail} bytes' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'Request Header Fields Too Large: the headers are over {detail} bytes' },
+  BAD_FRAMING: { status: 400, message: 'Bad Request: {detail}' },
+  PURGE_FAILED: { status: 500, message: 'purge failed' },
   INTERNAL: {
     status: 500,
     message:

@@ -5,7 +5,7 @@
  * and `stale-if-error` (RFC 5861), `immutable` (RFC 8246: browsers skip revalidation on reload), and
  * a separate `CDN-Cache-Control` (RFC 9213) that only CDNs read.
  */
-import type { Headers } from './respond.js';
+import type { HeaderList } from './respond.js';
 
 export interface CachePolicyOptions {
   readonly sMaxAgeS: number | undefined;
@@ -42,7 +42,7 @@ export class CachePolicy {
   }
 
   /** Cache-Control, Expires and, when set, CDN-Cache-Control for a response `maxAge` seconds fresh. */
-  headers(maxAge: number, now = Date.now()): Headers {
+  headers(maxAge: number, now = Date.now()): HeaderList {
     const headers: (readonly [string, string])[] = [
       ['Cache-Control', `public, max-age=${maxAge}${this.suffix}`],
       ['Expires', new Date(now + maxAge * 1000).toUTCString()],

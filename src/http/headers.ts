@@ -9,7 +9,7 @@
 import type { CachedMeta } from '../cache/store.js';
 import type { Delivery } from '../plan/types.js';
 import { CachePolicy } from './cache-policy.js';
-import type { Headers } from './respond.js';
+import type { HeaderList } from './respond.js';
 import { etagOf } from './validators.js';
 
 /** Per-server choices that shape a success's headers. */
@@ -21,7 +21,7 @@ export interface SuccessOptions {
 
 export const defaultSuccessOptions: SuccessOptions = { policy: new CachePolicy(), servedBy: undefined };
 
-export const commonHeaders: Headers = [
+export const commonHeaders: HeaderList = [
   ['Access-Control-Allow-Origin', '*'],
   ['Cross-Origin-Resource-Policy', 'cross-origin'],
   ['Timing-Allow-Origin', '*'],
@@ -45,7 +45,7 @@ export function successHeaders(
   data: Uint8Array,
   options: SuccessOptions = defaultSuccessOptions,
   now = Date.now(),
-): Headers {
+): HeaderList {
   const headers: (readonly [string, string])[] = [...commonHeaders];
   headers.push(['Content-Type', delivery.base64 ? 'text/plain' : meta.contentType]);
   if (meta.extension !== undefined && !delivery.base64) {

@@ -8,7 +8,7 @@
 import type { CachedMeta } from '../cache/store.js';
 import type { ResolvedRequest } from './resolve-request.js';
 import { successHeaders, type SuccessOptions } from './headers.js';
-import type { Headers } from './respond.js';
+import type { HeaderList } from './respond.js';
 
 type ImageRequest = Extract<ResolvedRequest, { kind: 'request' }>;
 
@@ -16,14 +16,14 @@ interface Built {
   readonly meta: CachedMeta;
   readonly data: Uint8Array;
   readonly second: number;
-  readonly headers: Headers;
+  readonly headers: HeaderList;
 }
 
 export class HitHeaders {
   // Keyed by the resolver's memoised request object: it lives as long as its URL stays popular.
   private readonly built = new WeakMap<ImageRequest, Built>();
 
-  get(request: ImageRequest, meta: CachedMeta, data: Uint8Array, options: SuccessOptions, now = Date.now()): Headers {
+  get(request: ImageRequest, meta: CachedMeta, data: Uint8Array, options: SuccessOptions, now = Date.now()): HeaderList {
     const second = Math.floor(now / 1000);
     const cached = this.built.get(request);
     if (cached && cached.meta === meta && cached.data === data && cached.second === second) return cached.headers;

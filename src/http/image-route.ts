@@ -17,10 +17,10 @@ import { HitHeaders } from './hit-headers.js';
 import type { RequestRecord } from './observe.js';
 import type { ResolvedRequest } from './resolve-request.js';
 import type { FrontResponse } from './front.js';
-import { ResponseWriter, sendNotModifiedNow, sendNow, type Headers } from './respond.js';
+import { ResponseWriter, sendNotModifiedNow, sendNow, type HeaderList } from './respond.js';
 import { explicitLocation } from './auto-redirect.js';
 import { isNotModified, notModifiedHeaders, type Conditions } from './validators.js';
-import type { RequestFacts, ServerDeps } from './server.js';
+import type { RequestFacts, ServerDeps } from './context.js';
 import { statusLine } from './status.js';
 
 type ImageRequest = Extract<ResolvedRequest, { kind: 'request' }>;
@@ -29,7 +29,7 @@ const OK = statusLine(200);
 const NOT_MODIFIED = statusLine(304);
 const hitHeaders = new HitHeaders();
 
-function errorHeaders(error: ServiceError, extra: Headers): Headers {
+function errorHeaders(error: ServiceError, extra: HeaderList): HeaderList {
   return [
     ...commonHeaders,
     ['Content-Type', 'application/json'],
@@ -40,7 +40,7 @@ function errorHeaders(error: ServiceError, extra: Headers): Headers {
 }
 
 /** Sends the spec's JSON error (or the `default=` redirect); returns the status and body size. */
-function sendError(writer: ResponseWriter, error: ServiceError, fallback: string | undefined, head: boolean, extra: Headers = []): [number, number] {
+function sendError(writer: ResponseWriter, error: ServiceError, fallback: string | undefined, head: boolean, extra: HeaderList = []): [number, number] {
   const body = errorBody(error);
   if (fallback !== undefined) {
     // The body keeps the original status in its `code`; only the status line becomes 302.
@@ -102,7 +102,7 @@ async function serveAsync(writer: ResponseWriter, request: ImageRequest, facts: 
   // The caller's numbers go on the 429 only: a success may be stored by a shared cache and replayed
   // to everyone, so it carries nothing about who asked.
   // The 429 itself carries them, so no shared cache may keep it.
-  const limitHeaders = (error: ServiceError): Headers =>
+  const limitHeaders = (error: ServiceError): HeaderList =>
     decision && error.code === 'RATE_LIMITED' ? [...rateLimitHeaders(decision), ['Cache-Control', 'private, no-store']] : [];
   try {
     const served = await deps.images.serve({ url: request.delivery.url, plan: request.plan, key: request.key }, writer.signal, admit);
@@ -132,7 +132,7 @@ function redirectToExplicit(writer: ResponseWriter, request: ImageRequest, facts
   // Negotiation (negotiate.ts) picks AVIF, WebP or the origin's format (no `output`).
   const format = request.plan.output === 'avif' || request.plan.output === 'webp' ? request.plan.output : undefined;
   const location = explicitLocation(facts.path, facts.query, format, deps.signingKey);
-  const headers: Headers = [...commonHeaders, ['Location', location], ['Vary', 'Accept'], ['Cache-Control', 'private, no-store'], ['Content-Type', 'text/plain']];
+  const headers: HeaderList = [...commonHeaders, ['Location', location], ['Vary', 'Accept'], ['Cache-Control', 'private, no-store'], ['Content-Type', 'text/plain']];
   writer.send(statusLine(302), headers, '', head);
   deps.observer.finish(record, 'image', 302, 0, { url: request.delivery.url });
 }

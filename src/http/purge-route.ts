@@ -42,7 +42,7 @@ export async function handlePurge(
   deps: PurgeDeps,
 ): Promise<number> {
   if (!bearerMatches(facts.authorization, deps.token)) {
-    sendJson(writer, 401, JSON.stringify({ status: 'error', code: 401, message: 'Missing or invalid bearer token' }), [
+    sendJson(writer, 401, errorBody(new ServiceError('BEARER_INVALID')), [
       ['WWW-Authenticate', 'Bearer'],
     ]);
     return 401;

@@ -12,6 +12,7 @@
  * module loads) is set above ours (see uws.ts), so a client gets our JSON answer for everything up
  * to it.
  */
+import { ServiceError } from '../errors.js';
 import type { FrontRequest } from './front.js';
 
 export interface HeadLimits {
@@ -21,10 +22,8 @@ export interface HeadLimits {
   readonly maxHeaderBytes: number;
 }
 
-export interface HeadProblem {
-  readonly status: 400 | 414 | 431;
-  readonly message: string;
-}
+/** Why the head is refused, as an error of the catalog (414, 431 or 400). */
+export type HeadProblem = ServiceError;
 
 export interface InspectedHead {
   /** Every line of the trusted proxy header, in the order received; empty without one. */
@@ -71,12 +70,12 @@ export function inspectHead(req: FrontRequest, targetLength: number, limits: Hea
   });
   const lines = proxyLines ?? none;
   if (targetLength > limits.maxUrlBytes) {
-    return { proxyLines: lines, problem: { status: 414, message: `URI Too Long: the request target is over ${limits.maxUrlBytes} bytes` } };
+    return { proxyLines: lines, problem: new ServiceError('URI_TOO_LONG', String(limits.maxUrlBytes)) };
   }
   if (headerBytes > limits.maxHeaderBytes) {
-    return { proxyLines: lines, problem: { status: 431, message: `Request Header Fields Too Large: the headers are over ${limits.maxHeaderBytes} bytes` } };
+    return { proxyLines: lines, problem: new ServiceError('HEADERS_TOO_LARGE', String(limits.maxHeaderBytes)) };
   }
   if (contentLength === undefined && transferEncoding === undefined) return { proxyLines: lines, problem: undefined };
   const framing = framingProblem(contentLength ?? none, transferEncoding ?? none);
-  return { proxyLines: lines, problem: framing === undefined ? undefined : { status: 400, message: `Bad Request: ${framing}` } };
+  return { proxyLines: lines, problem: framing === undefined ? undefined : new ServiceError('BAD_FRAMING', framing) };
 }

@@ -11,7 +11,7 @@ import { parseQuery } from '../plan/parse.js';
 import type { Delivery, Plan } from '../plan/types.js';
 import { verifySignedQuery } from '../signing/signature.js';
 import { negotiateFormat } from './negotiate.js';
-import type { Headers } from './respond.js';
+import type { HeaderList } from './respond.js';
 
 export type ResolvedRequest =
   | {
@@ -20,15 +20,15 @@ export type ResolvedRequest =
       readonly plan: Plan;
       readonly key: string;
       /** `Vary: Accept` when the format was negotiated. */
-      readonly vary: Headers;
+      readonly vary: HeaderList;
     }
   | { readonly kind: 'no-url' }
   /** SIGNING_KEY is set and the query's `s=` signature is missing or wrong. */
   | { readonly kind: 'bad-signature' }
   | { readonly kind: 'invalid-url'; readonly code: 'INVALID_URL' | 'UNIX_SOCKET'; readonly fallback?: string };
 
-const noVary: Headers = [];
-const varyAccept: Headers = [['Vary', 'Accept']];
+const noVary: HeaderList = [];
+const varyAccept: HeaderList = [['Vary', 'Accept']];
 
 const badSignature: ResolvedRequest = { kind: 'bad-signature' };
 

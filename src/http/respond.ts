@@ -6,7 +6,7 @@
  */
 import type { FrontResponse } from './front.js';
 
-export type Headers = ReadonlyArray<readonly [string, string]>;
+export type HeaderList = ReadonlyArray<readonly [string, string]>;
 
 interface Liveness {
   aborted: boolean;
@@ -23,7 +23,7 @@ export function markClosing(res: FrontResponse): void {
   (res as Markable).closeAfter = true;
 }
 
-function writeHead(res: FrontResponse, status: string, headers: Headers, mayClose = true): void {
+function writeHead(res: FrontResponse, status: string, headers: HeaderList, mayClose = true): void {
   res.writeStatus(status);
   for (const [name, value] of headers) res.writeHeader(name, value);
   if (mayClose && (res as Markable).closeAfter === true) res.writeHeader('Connection', 'close');
@@ -52,7 +52,7 @@ function endWith(res: FrontResponse, bytes: Uint8Array, live: Liveness): boolean
  * unless the body does not fit the socket at once, in which case abort handling is attached before
  * the handler returns, as uWS requires.
  */
-export function sendNow(res: FrontResponse, status: string, headers: Headers, body: Uint8Array, head: boolean): void {
+export function sendNow(res: FrontResponse, status: string, headers: HeaderList, body: Uint8Array, head: boolean): void {
   if (head) {
     // This uWS build does not count endWithoutBody as having responded: without an abort handler
     // it throws when the handler returns.
@@ -70,7 +70,7 @@ export function sendNow(res: FrontResponse, status: string, headers: Headers, bo
  * A 304: the headers and no body, so no Content-Length either (RFC 9110 8.6 allows it, and it would
  * have to be the 200's). Synchronous, for the hit path; uWS needs an abort handler here too.
  */
-export function sendNotModifiedNow(res: FrontResponse, status: string, headers: Headers): void {
+export function sendNotModifiedNow(res: FrontResponse, status: string, headers: HeaderList): void {
   res.onAborted(() => undefined);
   writeHead(res, status, headers);
   res.endWithoutBody();
@@ -107,7 +107,7 @@ export class ResponseWriter {
    * Sends a complete response. `body` is written with backpressure; for HEAD only the headers and the
    * length the body would have are sent. Content-Length is written by uWS itself.
    */
-  send(status: string, headers: Headers, body: Uint8Array | string, head = false): void {
+  send(status: string, headers: HeaderList, body: Uint8Array | string, head = false): void {
     if (this.live.aborted || this.finished) return;
     this.finished = true;
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
@@ -119,7 +119,7 @@ export class ResponseWriter {
   }
 
   /** A response without a body and without Content-Length (304). */
-  sendWithoutBody(status: string, headers: Headers): void {
+  sendWithoutBody(status: string, headers: HeaderList): void {
     if (this.live.aborted || this.finished) return;
     this.finished = true;
     this.res.cork(() => {
@@ -129,7 +129,7 @@ export class ResponseWriter {
   }
 
   /** A small final response, then uWS closes the connection (it adds `Connection: close`). */
-  sendAndClose(status: string, headers: Headers, body: string): void {
+  sendAndClose(status: string, headers: HeaderList, body: string): void {
     if (this.live.aborted || this.finished) return;
     this.finished = true;
     this.res.cork(() => {

@@ -6,79 +6,26 @@
  * (bun-front.ts) with the same shapes (front.ts).
  */
 import type { us_listen_socket } from '@btc-vision/uwebsockets.js';
+import { ServiceError, errorBody } from '../errors.js';
 import type { FrontRequest, FrontResponse } from './front.js';
 import { listenOnBun } from './bun-front.js';
-import type { Logger } from '../log.js';
-import type { ImageCache } from '../cache/image-cache.js';
-import type { ImageService } from '../service/image-service.js';
-import { handlePurge, type PurgeDeps } from './purge-route.js';
-import type { RequestResolver } from './resolve-request.js';
-import type { StaticSite } from '../playground/index.js';
+import { handlePurge } from './purge-route.js';
 import { handleImageRequest } from './image-route.js';
-import type { Config } from '../config.js';
-import type { Metrics } from '../metrics.js';
-import type { RateLimiter } from '../ratelimit/limiter.js';
 import { quotaBody, rateLimitHeaders } from '../ratelimit/headers.js';
 import { rateLimitKey } from '../ratelimit/key.js';
 import { bearerMatches } from './bearer.js';
 import { clientIp } from './client-ip.js';
-import { inspectHead, type HeadLimits, type HeadProblem } from './request-guard.js';
-import type { Observer, RequestRecord, Route } from './observe.js';
-import { commonHeaders, type SuccessOptions } from './headers.js';
-import type { Conditions } from './validators.js';
-import { ResponseWriter, markClosing, type Headers } from './respond.js';
+import { inspectHead, type HeadProblem } from './request-guard.js';
+import type { RequestRecord, Route } from './observe.js';
+import { commonHeaders } from './headers.js';
+import { ResponseWriter, markClosing, type HeaderList } from './respond.js';
 import { statusLine } from './status.js';
-import type { ListenWithOptions, UwsModule } from './uws.js';
+import type { ListenWithOptions } from './uws.js';
 import { createServer as createNetServer } from 'node:net';
 import { startHttp10Bridge } from './http10-bridge.js';
+import type { RequestFacts, ServerDeps } from './context.js';
 
-/** Who serves HTTP: uWebSockets.js (Node) or Bun.serve (Bun). */
-export type Front = { readonly kind: 'uws'; readonly uws: UwsModule } | { readonly kind: 'bun' };
-
-export interface ServerDeps {
-  /** Who serves HTTP on this runtime. */
-  readonly http: Front;
-  readonly images: ImageService;
-  readonly log: Logger;
-  /** Resolves when the worker pool can take jobs; /health answers 503 until then. */
-  readonly ready: () => boolean;
-  readonly build: string;
-  readonly cache: ImageCache | undefined;
-  /** Undefined disables the purge API. */
-  readonly purgeToken: string | undefined;
-  readonly resolver: RequestResolver;
-  readonly inFlight: InFlight;
-  /** Playground, parameter reference and their assets, for requests without `url=`. */
-  readonly site: StaticSite;
-  readonly metrics: Metrics;
-  readonly observer: Observer;
-  /** Undefined when rate limiting is off. */
-  readonly limiter: RateLimiter | undefined;
-  readonly trustProxy: Config['trustProxy'];
-  /** Undefined leaves /metrics public. */
-  readonly metricsToken: string | undefined;
-  readonly headLimits: HeadLimits;
-  /** VIA_PSEUDONYM: an image request whose Via names it is one of our own fetches come back. */
-  readonly viaPseudonym: string;
-  /** The CDN and HTTP caches in front, for purges; undefined when none is configured. */
-  readonly front?: PurgeDeps['front'];
-  /** OUTPUT_AUTO: `redirect` sends `output=auto` to the explicit format's URL. */
-  readonly outputAuto?: 'vary' | 'redirect';
-  /** SIGNING_KEY, to sign the redirect of OUTPUT_AUTO=redirect. */
-  readonly signingKey?: string | undefined;
-  /** True once a graceful stop has begun: /health answers 503 so load balancers move traffic. */
-  readonly draining?: () => boolean;
-  /** Caching policy and instance name for the headers of a success. */
-  readonly success: SuccessOptions;
-  /** Told of each image request answered with a success, to remember its URL for CDN purges. */
-  readonly served?: (request: ServedRequest, facts: RequestFacts) => void;
-}
-
-/** What `served` is told about a request: its variant and its source. */
-export interface ServedRequest {
-  readonly key: string;
-  readonly delivery: { readonly url: string };
-}
+export { InFlight, type Front, type RequestFacts, type ServedRequest, type ServerDeps } from './context.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -90,33 +37,10 @@ export interface RunningServer {
   close(): void;
 }
 
-/** Counts image requests between arrival and response, for a graceful shutdown. */
-export class InFlight {
-  count = 0;
-  track<T>(work: Promise<T>): Promise<T> {
-    this.count += 1;
-    return work.finally(() => {
-      this.count -= 1;
-    });
-  }
-}
-
-/** The request facts handlers may use after the first await. */
-export interface RequestFacts extends Conditions {
-  readonly method: string;
-  readonly path: string;
-  readonly query: string;
-  /** The Accept header, for `output=auto`. */
-  readonly accept: string;
-  readonly authorization: string;
-  /** The Via header, to recognise our own fetches coming back (loops). */
-  readonly via: string;
-}
-
-const noStore: Headers = [['Cache-Control', 'no-store, must-revalidate']];
+const noStore: HeaderList = [['Cache-Control', 'no-store, must-revalidate']];
 
 /** Sends a JSON body and reports it to the observer. */
-function json(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, route: Route, status: number, body: unknown, extra: Headers = [], head = false): void {
+function json(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, route: Route, status: number, body: unknown, extra: HeaderList = [], head = false): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   writer.send(statusLine(status), [...commonHeaders, ['Content-Type', 'application/json'], ...extra], text, head);
   deps.observer.finish(record, route, status, head ? 0 : Buffer.byteLength(text));
@@ -137,7 +61,7 @@ export type ListenerRole = 'all' | 'public' | 'admin';
 const operatorPaths = new Set(['/metrics', '/health', '/cache', '/cache/variant']);
 
 function notFound(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean): void {
-  json(writer, record, deps, 'other', 404, { status: 'error', code: 404, message: 'Not Found' }, noStore, head);
+  json(writer, record, deps, 'other', 404, errorBody(new ServiceError('NOT_FOUND')), noStore, head);
 }
 
 /** Spec 1.5: tells browsers to drop what they cached from this host. */
@@ -149,7 +73,7 @@ function handleClearCache(writer: ResponseWriter, record: RequestRecord, deps: S
 /** The caller's rate-limit numbers, without counting this request (spec 1.5). */
 async function handleQuota(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean): Promise<void> {
   if (!deps.limiter) {
-    json(writer, record, deps, 'quota', 404, { status: 'error', code: 404, message: 'Rate limiting is disabled' }, noStore, head);
+    json(writer, record, deps, 'quota', 404, errorBody(new ServiceError('RATE_LIMIT_DISABLED')), noStore, head);
     return;
   }
   const decision = await deps.limiter.peek(rateLimitKey(record.ip));
@@ -158,7 +82,7 @@ async function handleQuota(writer: ResponseWriter, record: RequestRecord, deps: 
 
 async function handleMetrics(writer: ResponseWriter, record: RequestRecord, deps: ServerDeps, head: boolean, authorization: string): Promise<void> {
   if (deps.metricsToken !== undefined && !bearerMatches(authorization, deps.metricsToken)) {
-    json(writer, record, deps, 'metrics', 401, { status: 'error', code: 401, message: 'Unauthorized' }, [...noStore, ['WWW-Authenticate', 'Bearer']], head);
+    json(writer, record, deps, 'metrics', 401, errorBody(new ServiceError('UNAUTHORIZED')), [...noStore, ['WWW-Authenticate', 'Bearer']], head);
     return;
   }
   const text = await deps.metrics.render();
@@ -180,7 +104,7 @@ function logFailure(deps: ServerDeps, what: string): (error: unknown) => void {
  */
 function refuse(res: FrontResponse, record: RequestRecord, deps: ServerDeps, problem: HeadProblem): void {
   const writer = new ResponseWriter(res);
-  const body = JSON.stringify({ status: 'error', code: problem.status, message: problem.message });
+  const body = errorBody(problem);
   setImmediate(() => writer.sendAndClose(statusLine(problem.status), [...commonHeaders, ['Content-Type', 'application/json']], body));
   deps.observer.finish(record, 'other', problem.status, Buffer.byteLength(body));
 }
@@ -245,7 +169,7 @@ function dispatch(res: FrontResponse, req: FrontRequest, deps: ServerDeps, role:
       (status) => deps.observer.finish(record, 'purge', status, 0),
       (error: unknown) => {
         deps.log.error({ err: error }, 'purge failed');
-        json(writer, record, deps, 'purge', 500, { status: 'error', code: 500, message: 'purge failed' });
+        json(writer, record, deps, 'purge', 500, errorBody(new ServiceError('PURGE_FAILED')));
       },
     );
     return;
