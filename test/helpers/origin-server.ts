@@ -51,6 +51,11 @@ const routes: ReadonlyArray<readonly [RegExp, Route]> = [
     const data = await readFile(fixturePath(name));
     res.writeHead(200, { 'Content-Length': data.length }).end(data);
   }],
+  [/^\/slow-status\/(\d{3})$/, async (req, res) => {
+    // Fails after 500 ms: requests sent together are still all waiting for it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    res.writeHead(Number(/(\d{3})$/.exec(req.url ?? '')?.[1] ?? 500)).end('status');
+  }],
   [/^\/status\/(\d{3})$/, (req, res) => {
     res.writeHead(Number(/(\d{3})$/.exec(req.url ?? '')?.[1] ?? 500)).end('status');
   }],

@@ -53,9 +53,10 @@ describe('single flight', () => {
   });
 
   test('a shared failure reaches every waiter', async () => {
-    const responses = await Promise.all(Array.from({ length: 4 }, () => service.request(`/?url=${u(`${origin.base}/status/503`)}`)));
+    // A slow failure, so that all four are waiting on it however the machine schedules them.
+    const responses = await Promise.all(Array.from({ length: 4 }, () => service.request(`/?url=${u(`${origin.base}/slow-status/503`)}`)));
     for (const res of responses) assert.equal(res.status, 404);
-    assert.equal(origin.hitsFor('/status/503'), 1);
+    assert.equal(origin.hitsFor('/slow-status/503'), 1);
   });
 });
 
