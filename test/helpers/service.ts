@@ -1,10 +1,12 @@
 /** Runs the whole service in-process on a loopback port with a throw-away cache directory. */
+import { after, before } from 'node:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { configWith, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { startOrigin, type OriginServer } from './origin-server.js';
 
 export interface TestService {
   readonly app: App;
@@ -47,4 +49,38 @@ export async function startService(overrides: Partial<Config> = {}, options: App
 /** Encodes a source URL the way a careful page would put it in `url=`. */
 export function u(url: string): string {
   return encodeURIComponent(url);
+}
+
+/** The service and a local origin, started before a file's (or suite's) tests and closed after them. */
+export interface ServiceWithOrigin {
+  readonly origin: OriginServer;
+  readonly service: TestService;
+}
+
+/**
+ * Registers the before/after hooks that start the local origin and the service with `overrides`
+ * and close both; the returned object holds them once the hooks have run.
+ */
+export function serviceWithOrigin(overrides: Partial<Config> = {}): ServiceWithOrigin {
+  let started: ServiceWithOrigin | undefined;
+  before(async () => {
+    const origin = await startOrigin();
+    started = { origin, service: await startService(overrides) };
+  });
+  after(async () => {
+    await started?.service.close();
+    await started?.origin.close();
+  });
+  const get = (): ServiceWithOrigin => {
+    if (!started) throw new Error('serviceWithOrigin: used before its before() hook ran');
+    return started;
+  };
+  return {
+    get origin() {
+      return get().origin;
+    },
+    get service() {
+      return get().service;
+    },
+  };
 }

@@ -5,26 +5,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { startOrigin, type OriginServer } from '../helpers/origin-server.js';
-import { startService, u, type TestService } from '../helpers/service.js';
+import { serviceWithOrigin, u } from '../helpers/service.js';
 
-let origin: OriginServer;
-let service: TestService;
-
-before(async () => {
-  origin = await startOrigin();
-  service = await startService();
-});
-
-after(async () => {
-  await service.close();
-  await origin.close();
-});
+const env = serviceWithOrigin();
 
 /** Opens a raw connection, sends a GET and calls `onData` with each chunk until it returns true. */
 function rawGet(path: string, onData: (chunk: Buffer, socket: ReturnType<typeof connect>) => boolean): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = connect(service.app.port, '127.0.0.1', () => {
+    const socket = connect(env.service.app.port, '127.0.0.1', () => {
       socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     });
     let received = 0;
@@ -41,7 +29,7 @@ function rawGet(path: string, onData: (chunk: Buffer, socket: ReturnType<typeof 
   });
 }
 
-const bigPng = () => `/?url=${u(`${origin.base}/fixtures/2569067123_aca715a2ee_o.jpg`)}&output=png&l=0`;
+const bigPng = () => `/?url=${u(`${env.origin.base}/fixtures/2569067123_aca715a2ee_o.jpg`)}&output=png&l=0`;
 
 test('a client that stops reading and disconnects mid-body costs nothing and crashes nothing', async () => {
   // An uncompressed PNG of the 2725x2225 photo is about 18 MB: far beyond any socket buffer, so the
@@ -53,15 +41,15 @@ test('a client that stops reading and disconnects mid-body costs nothing and cra
   assert.ok(received > 0, 'the response had started');
 
   // The same large response still streams completely to a client that reads it.
-  const full = await service.request(bigPng());
+  const full = await env.service.request(bigPng());
   assert.equal(full.status, 200);
   assert.equal(full.body.length, Number(full.headers.get('content-length')));
   assert.ok(full.body.length > 10_000_000);
 });
 
 test('a client that leaves before the response starts', async () => {
-  const path = `/?url=${u(`${origin.base}/fixtures/2569067123_aca715a2ee_o.jpg`)}&w=333`;
-  const socket = connect(service.app.port, '127.0.0.1', () => {
+  const path = `/?url=${u(`${env.origin.base}/fixtures/2569067123_aca715a2ee_o.jpg`)}&w=333`;
+  const socket = connect(env.service.app.port, '127.0.0.1', () => {
     socket.write(`GET ${path}&h=99 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     setTimeout(() => socket.destroy(), 5);
   });
@@ -71,9 +59,9 @@ test('a client that leaves before the response starts', async () => {
 });
 
 test('after aborted clients the server answers /health and a normal resize', async () => {
-  const health = await service.request('/health');
+  const health = await env.service.request('/health');
   assert.equal(health.status, 200);
-  const image = await service.request(`/?url=${u(`${origin.base}/fixtures/320x240.jpg`)}&w=32`);
+  const image = await env.service.request(`/?url=${u(`${env.origin.base}/fixtures/320x240.jpg`)}&w=32`);
   assert.equal(image.status, 200);
   assert.equal(image.headers.get('content-type'), 'image/jpeg');
 });

@@ -11,32 +11,20 @@ import { gammaLut } from '../../src/pipeline/luts.js';
 import { iccOf, sniff } from '../helpers/containers.js';
 import { heicWithProfile } from '../helpers/heic-with-profile.js';
 import { animationOf, decodeFrames, missingDecoders, type Decoded } from '../helpers/independent-decode.js';
-import { startOrigin, type OriginServer } from '../helpers/origin-server.js';
 import { fixturePath } from '../helpers/paths.js';
-import { startService, u, type TestService } from '../helpers/service.js';
+import { serviceWithOrigin, u } from '../helpers/service.js';
 import { bmp16, rle8Bmp } from '../pipeline/synthetic.js';
 
-let origin: OriginServer;
-let service: TestService;
-
-before(async () => {
-  origin = await startOrigin();
-  service = await startService();
-});
-
-after(async () => {
-  await service.close();
-  await origin.close();
-});
+const env = serviceWithOrigin();
 
 async function get(path: string): Promise<Buffer> {
-  const res = await service.request(path);
+  const res = await env.service.request(path);
   assert.equal(res.status, 200, `${path}: ${res.body.toString('utf8', 0, 200)}`);
   return res.body;
 }
 
-const fixture = (name: string): string => u(`${origin.base}/fixtures/${name}`);
-const generated = (name: string): string => u(`${origin.base}/generated/${name}`);
+const fixture = (name: string): string => u(`${env.origin.base}/fixtures/${name}`);
+const generated = (name: string): string => u(`${env.origin.base}/generated/${name}`);
 
 function only(frames: Decoded[]): Decoded {
   const [first] = frames;
@@ -85,7 +73,7 @@ describe('blur on transparency (deliberately unlike the public service)', () => 
       .composite([{ input: square, left: 10, top: 10 }])
       .png()
       .toBuffer();
-    origin.serve('white-square.png', input, 'image/png');
+    env.origin.serve('white-square.png', input, 'image/png');
     const image = only(decodeFrames(await get(`/?url=${generated('white-square.png')}&blur=3&output=png`), 'png'));
     let edges = 0;
     for (let i = 0; i < image.width * image.height; i++) {
@@ -130,7 +118,7 @@ describe('trim on a large input', () => {
       .composite([{ input: box, left: 1000, top: 500 }])
       .png()
       .toBuffer();
-    origin.serve('large-framed.png', input, 'image/png');
+    env.origin.serve('large-framed.png', input, 'image/png');
     const image = only(decodeFrames(await get(`/?url=${generated('large-framed.png')}&trim=10&output=png`), 'png'));
     assert.deepEqual([image.width, image.height], [800, 600]);
     assert.deepEqual(pixel(image, 400, 300), [0, 0, 0, 255]);
@@ -141,7 +129,7 @@ describe('HEIC keeps its ICC profile', () => {
   test('icc keeps the profile of the HEIC; output=json says hasProfile', { skip: missingDecoders('jpg') }, async () => {
     const profile = iccOf(readFileSync(fixturePath('320x240.jpg')));
     assert.ok(profile !== undefined);
-    origin.serve('winter-icc.heic', heicWithProfile(readFileSync(fixturePath('winter_1440x960.heic')), profile), 'image/heic');
+    env.origin.serve('winter-icc.heic', heicWithProfile(readFileSync(fixturePath('winter_1440x960.heic')), profile), 'image/heic');
     const body = await get(`/?url=${generated('winter-icc.heic')}&w=200&icc&output=jpg`);
     assert.ok(iccOf(body)?.equals(profile), 'the profile was not kept');
     assert.equal(only(decodeFrames(body, 'jpg')).width, 200);
@@ -152,13 +140,13 @@ describe('HEIC keeps its ICC profile', () => {
 
 describe('BMP: RLE and 16-bit are decoded', () => {
   test('RLE8', { skip: missingDecoders('png') }, async () => {
-    origin.serve('rle8.bmp', rle8Bmp(), 'image/bmp');
+    env.origin.serve('rle8.bmp', rle8Bmp(), 'image/bmp');
     const image = only(decodeFrames(await get(`/?url=${generated('rle8.bmp')}&output=png`), 'png'));
     assert.deepEqual([pixel(image, 0, 0), pixel(image, 2, 0), pixel(image, 1, 1)], [[0, 0, 255, 255], [255, 0, 0, 255], [255, 0, 0, 255]]);
   });
   test('16 bits per pixel, 5-6-5 and 5-5-5', { skip: missingDecoders('png') }, async () => {
     for (const layout of ['565', '555'] as const) {
-      origin.serve(`bmp16-${layout}.bmp`, bmp16(layout), 'image/bmp');
+      env.origin.serve(`bmp16-${layout}.bmp`, bmp16(layout), 'image/bmp');
       const image = only(decodeFrames(await get(`/?url=${generated(`bmp16-${layout}.bmp`)}&output=png`), 'png'));
       assert.deepEqual([pixel(image, 0, 0), pixel(image, 1, 0)], [[255, 0, 0, 255], [0, 0, 255, 255]], layout);
     }
@@ -168,7 +156,7 @@ describe('BMP: RLE and 16-bit are decoded', () => {
 describe('masks on frames taller than 32767 px', () => {
   test('mask=circle on a 60x40000 image', { skip: missingDecoders('png') }, async () => {
     const input = await sharp({ create: { width: 60, height: 40000, channels: 3, background: { r: 255, g: 0, b: 0 } } }).png().toBuffer();
-    origin.serve('tall.png', input, 'image/png');
+    env.origin.serve('tall.png', input, 'image/png');
     const image = only(decodeFrames(await get(`/?url=${generated('tall.png')}&mask=circle&output=png`), 'png'));
     assert.deepEqual([image.width, image.height], [60, 40000]);
     assert.deepEqual(pixel(image, 30, 20000), [255, 0, 0, 255], 'inside the circle');

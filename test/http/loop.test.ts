@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOn, TWO_LOOPBACK_HOSTS } from '../helpers/loopback-server.js';
 import { fixturePath } from '../helpers/paths.js';
 import { startService, u, type TestService } from '../helpers/service.js';
 import { assertStillHealthy, timed } from '../helpers/still-healthy.js';
@@ -23,15 +23,6 @@ let relayBase: string;
 const hits = { self: 0, relay: 0, relayed: 0 };
 const viaSeen: (string | undefined)[] = [];
 let jpeg: Buffer;
-
-function listen(server: Server, host: string): Promise<string> {
-  return new Promise((resolve) => server.listen(0, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`)));
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
 
 /** The next level of the loop: pixproxy (at `base`) asked for the origin's next path. */
 function nextLevel(base: string, family: 'self' | 'relay', level: number): string {
@@ -52,7 +43,7 @@ before(async () => {
     }
     res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': jpeg.length }).end(jpeg);
   });
-  originBase = await listen(origin, '127.0.0.1');
+  originBase = await listenOn(origin, '127.0.0.1');
   // A plain forwarding proxy: what a CDN or load balancer in front of pixproxy does, headers and all.
   relay = createServer((req, res) => {
     hits.relayed += 1;
@@ -65,18 +56,15 @@ before(async () => {
     res.on('close', () => upstream.destroy());
     upstream.end();
   });
-  relayBase = await listen(relay, '127.0.0.2');
+  relayBase = await listenOn(relay, '127.0.0.2');
   service = await startService({
-    allowPrivateOrigins: [
-      { address: '127.0.0.1', prefix: 32, family: 4 },
-      { address: '127.0.0.2', prefix: 32, family: 4 },
-    ],
+    allowPrivateOrigins: TWO_LOOPBACK_HOSTS,
   });
 });
 
 after(async () => {
   await service.close();
-  await Promise.all([close(origin), close(relay)]);
+  await Promise.all([closeServer(origin), closeServer(relay)]);
 });
 
 interface ErrorBody {

@@ -2,26 +2,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { startOrigin, type OriginServer } from '../helpers/origin-server.js';
-import { startService, u, type TestService } from '../helpers/service.js';
+import { serviceWithOrigin, u } from '../helpers/service.js';
 
-let origin: OriginServer;
-let service: TestService;
+const env = serviceWithOrigin();
 
-before(async () => {
-  origin = await startOrigin();
-  service = await startService();
-});
-
-after(async () => {
-  await service.close();
-  await origin.close();
-});
-
-const path = () => `/?url=${u(`${origin.base}/fixtures/Landscape_1.jpg`)}&w=120&output=auto`;
+const path = () => `/?url=${u(`${env.origin.base}/fixtures/Landscape_1.jpg`)}&w=120&output=auto`;
 
 test('a browser accepting AVIF gets AVIF, with Vary: Accept', async () => {
-  const res = await service.request(path(), { headers: { accept: 'image/avif,image/webp,*/*' } });
+  const res = await env.service.request(path(), { headers: { accept: 'image/avif,image/webp,*/*' } });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'image/avif');
   assert.equal(res.headers.get('vary'), 'Accept');
@@ -31,18 +19,18 @@ test('a browser accepting AVIF gets AVIF, with Vary: Accept', async () => {
 });
 
 test('WebP-only clients get WebP; others the source format', async () => {
-  const webp = await service.request(path(), { headers: { accept: 'image/webp,*/*' } });
+  const webp = await env.service.request(path(), { headers: { accept: 'image/webp,*/*' } });
   assert.equal(webp.headers.get('content-type'), 'image/webp');
-  const plain = await service.request(path(), { headers: { accept: '*/*' } });
+  const plain = await env.service.request(path(), { headers: { accept: '*/*' } });
   assert.equal(plain.headers.get('content-type'), 'image/jpeg');
   assert.equal(plain.headers.get('vary'), 'Accept');
 });
 
 test('the cache key holds the chosen format, so auto shares entries with the explicit spelling', async () => {
-  const explicit = await service.request(`/?url=${u(`${origin.base}/fixtures/Landscape_1.jpg`)}&w=120&output=webp`);
+  const explicit = await env.service.request(`/?url=${u(`${env.origin.base}/fixtures/Landscape_1.jpg`)}&w=120&output=webp`);
   assert.equal(explicit.headers.get('x-cache'), 'HIT');
   assert.equal(explicit.headers.get('vary'), null, 'explicit formats do not vary');
-  const again = await service.request(path(), { headers: { accept: 'image/avif' } });
+  const again = await env.service.request(path(), { headers: { accept: 'image/avif' } });
   assert.equal(again.headers.get('x-cache'), 'HIT');
-  assert.equal(origin.hitsFor('/fixtures/Landscape_1.jpg'), 3);
+  assert.equal(env.origin.hitsFor('/fixtures/Landscape_1.jpg'), 3);
 });

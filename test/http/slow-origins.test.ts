@@ -9,8 +9,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.js';
+import { closeServer, listenOn, TWO_LOOPBACK_HOSTS } from '../helpers/loopback-server.js';
 import { fixturePath } from '../helpers/paths.js';
 import { startService, u, type TestService } from '../helpers/service.js';
 import { assertStillHealthy, timed } from '../helpers/still-healthy.js';
@@ -22,15 +22,6 @@ let fastBase: string;
 let service: TestService;
 /** Responses the trickling origin is sending right now, and the most at once. */
 const dripping = { now: 0, most: 0 };
-
-function listen(server: Server, host: string): Promise<string> {
-  return new Promise((resolve) => server.listen(0, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`)));
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
 
 before(async () => {
   const jpeg = await readFile(fixturePath('320x240.jpg'));
@@ -45,23 +36,20 @@ before(async () => {
       dripping.now -= 1;
     });
   });
-  slowBase = await listen(slow, '127.0.0.1');
+  slowBase = await listenOn(slow, '127.0.0.1');
   fast = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': jpeg.length }).end(jpeg);
   });
-  fastBase = await listen(fast, '127.0.0.2');
+  fastBase = await listenOn(fast, '127.0.0.2');
   // Production defaults for every fetch limit.
   service = await startService({
-    allowPrivateOrigins: [
-      { address: '127.0.0.1', prefix: 32, family: 4 },
-      { address: '127.0.0.2', prefix: 32, family: 4 },
-    ],
+    allowPrivateOrigins: TWO_LOOPBACK_HOSTS,
   });
 });
 
 after(async () => {
   await service.close();
-  await Promise.all([close(slow), close(fast)]);
+  await Promise.all([closeServer(slow), closeServer(fast)]);
 });
 
 async function until(condition: () => boolean, ms: number): Promise<void> {

@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { containerOrientation, hasHeifTransforms, sniff, tiffTag, type Sniffed } from '../helpers/containers.js';
 import { missingDecoders } from '../helpers/independent-decode.js';
-import { startOrigin, type OriginServer } from '../helpers/origin-server.js';
 import { fixturePath, repoRoot } from '../helpers/paths.js';
-import { startService, u, type TestService } from '../helpers/service.js';
+import { serviceWithOrigin, u } from '../helpers/service.js';
 import { hammingDistance, shown, SIMILAR, viewerHash } from '../helpers/viewer.js';
 
 const FORMATS = ['jpg', 'png', 'webp', 'avif', 'gif', 'tiff', 'jxl'] as const;
@@ -76,23 +75,14 @@ function referenceFor(shape: string): Reference {
 }
 
 describe('HTTP: every output format shows upright (issue 11)', () => {
-  let origin: OriginServer;
-  let service: TestService;
-  before(async () => {
-    origin = await startOrigin();
-    service = await startService();
-  });
-  after(async () => {
-    await service.close();
-    await origin.close();
-  });
+  const env = serviceWithOrigin();
 
   for (const format of FORMATS) {
     test(`output=${format}`, { skip: skipFor(['jpg', format]) }, async () => {
       for (const shape of SHAPES) {
         for (const orientation of ORIENTATIONS) {
           const name = `${shape}_${orientation}.jpg`;
-          const res = await service.request(`/?url=${u(`${origin.base}/fixtures/${name}`)}&w=${WIDTH}&output=${format}`);
+          const res = await env.service.request(`/?url=${u(`${env.origin.base}/fixtures/${name}`)}&w=${WIDTH}&output=${format}`);
           assert.equal(res.status, 200, name);
           assert.equal(sniff(res.body), format, name);
           assertShownUpright(res.body, referenceFor(shape), `${name} as ${format}`);
@@ -106,7 +96,7 @@ describe('HTTP: every output format shows upright (issue 11)', () => {
       for (const shape of SHAPES) {
         for (const orientation of ORIENTATIONS) {
           const name = `${shape}_${orientation}.jpg`;
-          const res = await service.request(`/?url=${u(`${origin.base}/fixtures/${name}`)}&w=${WIDTH}&output=auto`, {
+          const res = await env.service.request(`/?url=${u(`${env.origin.base}/fixtures/${name}`)}&w=${WIDTH}&output=auto`, {
             headers: { accept },
           });
           assert.equal(res.status, 200, name);
