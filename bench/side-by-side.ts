@@ -7,7 +7,8 @@
  *   workload        limit                                   peers
  *   miss 6 MP->300  raw sharp, same buffer, same transform  ipx (sharp behind node:http)
  *   miss small      raw sharp, same buffer, same transform  ipx
- *   hit             nginx serving the same bytes (static)   a bare uWS server sending the same response
+ *   hit             nginx serving the same bytes (static),  nginx with one worker, a bare uWS server
+ *                   worker_processes auto (both cores)      sending the same response
  *   mixed 90/10     the ceiling those limits put on the mix  (ipx has no cache)
  *
  * pixproxy runs as `npm start` runs it (access log on), except RATE_LIMIT_MAX=0: the bench is one
@@ -17,10 +18,15 @@
  * when installed, so the measured pid is the service itself on both runtimes (no restart).
  * weserv (the C++ nginx module) cannot be built here: its source is not in a reachable registry.
  *
+ * Budget: besides the server's CPU per request, the bench origin's and wrk's are measured, so a miss
+ * row shows how much of the machine was left for libvips at all. Raw sharp has both cores to itself;
+ * any server that fetches from an origin on the same box shares them with the origin and the client,
+ * which caps its ratio below 1 whatever it does (`ceiling` in the budget line).
+ *
  * Validity: wrk's own CPU is measured. A run where the client used >= 0.9 of a core (its one
  * thread) measured the client, not the server, and is marked invalid instead of given a ratio.
  *
- * Options: --rounds 2 --seconds 10 --warmup 2 --workloads miss-large,miss-small,hit,mixed --out bench/results
+ * Options: --rounds 2 --seconds 10 --warmup 2 --workloads miss-large,miss-small,hit,mixed --nginx-workers auto --out bench/results
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -42,7 +48,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     workloads: { type: 'string', default: 'miss-large,miss-small,hit,mixed' },
-    'nginx-workers': { type: 'string', default: '1' },
+    'nginx-workers': { type: 'string', default: 'auto' },
     out: { type: 'string', default: 'bench/results' },
     fixtures: { type: 'string', default: process.env.PIXPROXY_FIXTURES ?? resolve('../shared/fixtures/weserv') },
   },
@@ -60,6 +66,10 @@ const CLIENT_SATURATED = 0.9;
 interface Measurement extends WrkResult {
   /** CPU milliseconds per request in the server (all its threads and processes). */
   readonly serverCpuMs: number;
+  /** CPU milliseconds per request in the bench origin (misses fetch from it). */
+  readonly originCpuMs: number;
+  /** CPU milliseconds per request in wrk. */
+  readonly clientCpuMs: number;
 }
 
 interface Cell {
@@ -80,6 +90,8 @@ function fromChild(child: Child): Server {
 }
 
 let counter = 1;
+/** The bench origin's CPU so far; set once it runs. */
+let originCpuSeconds: () => Promise<number> = () => Promise.resolve(0);
 
 /** One measured wrk run after an unmeasured warm-up on fresh paths. */
 async function measure(server: Server, connections: number, path: string, mix?: { every: number; path: string }): Promise<Measurement> {
@@ -88,11 +100,18 @@ async function measure(server: Server, connections: number, path: string, mix?: 
     await wrk({ base: server.base, connections, seconds: warmup, path, from: counter, ...(mix ? { mix } : {}) });
     if (distinct) counter += 1_000_000;
   }
-  const cpu0 = await server.cpuSeconds();
+  const [cpu0, origin0] = await Promise.all([server.cpuSeconds(), originCpuSeconds()]);
   const result = await wrk({ base: server.base, connections, seconds, path, from: counter, ...(mix ? { mix } : {}) });
   if (distinct) counter += 1_000_000;
-  const cpu1 = await server.cpuSeconds();
-  return { ...result, serverCpuMs: ((cpu1 - cpu0) * 1000) / Math.max(result.requests, 1) };
+  const [cpu1, origin1] = await Promise.all([server.cpuSeconds(), originCpuSeconds()]);
+  const perRequest = (cpuSeconds: number): number => (cpuSeconds * 1000) / Math.max(result.requests, 1);
+  return {
+    ...result,
+    serverCpuMs: perRequest(cpu1 - cpu0),
+    originCpuMs: perRequest(origin1 - origin0),
+    // clientCores is wrk's CPU over the wall time: per request, that is cores / rate.
+    clientCpuMs: (result.clientCores * 1000) / Math.max(result.rps, 1),
+  };
 }
 
 function median(values: readonly number[]): number {
@@ -107,6 +126,8 @@ interface Summary {
   readonly p99Ms: number;
   readonly clientCores: number;
   readonly serverCpuMs: number;
+  readonly originCpuMs: number;
+  readonly clientCpuMs: number;
   readonly non2xx: number;
   readonly valid: boolean;
 }
@@ -119,6 +140,8 @@ function summarise(cell: Cell): Summary {
     p99Ms: median(cell.runs.map((run) => run.p99Ms)),
     clientCores,
     serverCpuMs: median(cell.runs.map((run) => run.serverCpuMs)),
+    originCpuMs: median(cell.runs.map((run) => run.originCpuMs)),
+    clientCpuMs: median(cell.runs.map((run) => run.clientCpuMs)),
     non2xx: cell.runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0),
     valid: clientCores < CLIENT_SATURATED,
   };
@@ -132,7 +155,8 @@ const toW300: Transform = (image) => image.rotate().resize(300).jpeg({ quality: 
 
 interface WorkloadReport {
   readonly name: string;
-  readonly limit: { readonly what: string; readonly rps: number };
+  /** `cpuMs`: the limit's own CPU per request, where measured (raw sharp's per image). */
+  readonly limit: { readonly what: string; readonly rps: number; readonly cpuMs?: number };
   readonly cells: Summary[];
 }
 
@@ -141,6 +165,7 @@ async function main(): Promise<void> {
   const names = (args.workloads ?? '').split(',').filter(Boolean);
   const originChild = await startOriginProcess(fixtures);
   const originHost = `127.0.0.1:${originChild.port}`;
+  originCpuSeconds = () => originChild.cpuSeconds();
   const cacheDirs: string[] = [];
   const jemalloc = JEMALLOC_PATHS.find((path) => existsSync(path));
   const pixproxy = async (env: Record<string, string>, runtime: Runtime = 'node'): Promise<Server> => {
@@ -161,8 +186,12 @@ async function main(): Promise<void> {
   const hitBody = (await record(servers.pixproxy.base, hitPath)).body;
   const recordedDir = writeRecorded(new Map([[hitPath, recorded]]));
   const bareUws = fromChild(await startFixedServer(recordedDir));
-  const nginx = (await nginxAvailable()) ? await startNginxStatic(hitBody, 'image/jpeg', nginxWorkers) : undefined;
+  const haveNginx = await nginxAvailable();
+  const nginx = haveNginx ? await startNginxStatic(hitBody, 'image/jpeg', nginxWorkers) : undefined;
   const nginxServer: Server | undefined = nginx && { base: `http://127.0.0.1:${nginx.port}`, cpuSeconds: () => nginx.cpuSeconds(), stop: () => nginx.stop() };
+  // The same nginx on one core: pixproxy serves hits from one thread, so this is the like-for-like.
+  const nginxOne = haveNginx && nginxWorkers !== 1 ? await startNginxStatic(hitBody, 'image/jpeg', 1) : undefined;
+  const nginxOneServer: Server | undefined = nginxOne && { base: `http://127.0.0.1:${nginxOne.port}`, cpuSeconds: () => nginxOne.cpuSeconds(), stop: () => nginxOne.stop() };
 
   const missPaths = (fixture: string): Record<string, string> => ({
     pixproxy: `/?url=${encodeURIComponent(`${originHost}/n/`)}%d${encodeURIComponent(`/${fixture}`)}&w=300`,
@@ -170,7 +199,12 @@ async function main(): Promise<void> {
   });
   const workloads: Record<
     string,
-    { connections: number; cells: Array<[string, Server, string]>; mix?: (who: string) => { every: number; path: string }; limit: () => Promise<{ what: string; rps: number }> }
+    {
+      connections: number;
+      cells: Array<[string, Server, string]>;
+      mix?: (who: string) => { every: number; path: string };
+      limit: () => Promise<{ what: string; rps: number; cpuMs?: number }>;
+    }
   > = {};
   for (const [name, fixture] of [['miss-large', PHOTO], ['miss-small', SMALL]] as const) {
     const paths = missPaths(fixture);
@@ -185,7 +219,7 @@ async function main(): Promise<void> {
       limit: async () => {
         const input = await readFile(join(fixtures, fixture));
         const raw = await sharpThroughput([{ input, transform: toW300 }], workers, seconds, warmup);
-        return { what: `raw sharp, same buffer, ${workers} pipelines`, rps: raw.rps };
+        return { what: `raw sharp, same buffer, ${workers} pipelines`, rps: raw.rps, cpuMs: raw.cpuMs };
       },
     };
   }
@@ -196,6 +230,7 @@ async function main(): Promise<void> {
       ['pixproxy LOG_LEVEL=warn', servers['pixproxy LOG_LEVEL=warn'], hitPath],
       ['pixproxy on Bun', servers['pixproxy on Bun'], hitPath],
       ['bare uWS, same response', bareUws, hitPath],
+      ...(nginxOneServer ? ([['nginx, 1 worker', nginxOneServer, hitPath]] as Array<[string, Server, string]>) : []),
     ],
     limit: async () => {
       if (!nginxServer) return { what: 'nginx not installed', rps: NaN };
@@ -230,6 +265,7 @@ async function main(): Promise<void> {
       if (!workload) throw new Error(`unknown workload ${name}`);
       const cells = new Map<string, Cell>(workload.cells.map(([who]) => [who, { who, runs: [] }]));
       const limitRuns: number[] = [];
+      const limitCpu: number[] = [];
       let limitWhat = '';
       // Interleaved: every server once per round, the limit between rounds.
       for (let round = 0; round < rounds; round++) {
@@ -241,10 +277,11 @@ async function main(): Promise<void> {
         if ((name !== 'hit' && name !== 'mixed') || round === 0) {
           const limit = await workload.limit();
           limitRuns.push(limit.rps);
+          if (limit.cpuMs !== undefined) limitCpu.push(limit.cpuMs);
           limitWhat = limit.what;
         }
       }
-      const report = { name, limit: { what: limitWhat, rps: median(limitRuns) }, cells: [...cells.values()].map(summarise) };
+      const report: WorkloadReport = { name, limit: { what: limitWhat, rps: median(limitRuns), ...(limitCpu.length ? { cpuMs: median(limitCpu) } : {}) }, cells: [...cells.values()].map(summarise) };
       reports.push(report);
       process.stdout.write(`${table([report])}\n`);
     }
@@ -252,7 +289,7 @@ async function main(): Promise<void> {
       if (server.peakRss && who.startsWith('pixproxy')) peakRss[who] = await server.peakRss();
     }
   } finally {
-    await Promise.all([...Object.values(servers), bareUws, ...(nginxServer ? [nginxServer] : [])].map((server) => server.stop()));
+    await Promise.all([...Object.values(servers), bareUws, ...(nginxServer ? [nginxServer] : []), ...(nginxOneServer ? [nginxOneServer] : [])].map((server) => server.stop()));
     await originChild.stop();
     rmSync(recordedDir, { recursive: true, force: true });
     for (const dir of cacheDirs) rmSync(dir, { recursive: true, force: true });
@@ -264,7 +301,7 @@ async function main(): Promise<void> {
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'side-by-side.json'), `${JSON.stringify(doc, null, 2)}\n`);
   const rss = Object.entries(peakRss).map(([who, bytes]) => `${who} ${(bytes / 2 ** 20).toFixed(0)} MiB`).join(', ');
-  process.stdout.write(`\n${table(reports)}\npeak RSS after the run: ${rss}\n${runtimes(reports, peakRss)}\nresults: ${join(out, 'side-by-side.json')}\n`);
+  process.stdout.write(`\n${table(reports)}\n\n${budgets(reports)}\npeak RSS after the run: ${rss}\n${runtimes(reports, peakRss)}\nresults: ${join(out, 'side-by-side.json')}\n`);
 }
 
 /** The README's table: each cell req/s and its ratio to the workload's limit, or why it is invalid. */
@@ -282,6 +319,29 @@ export function table(reports: readonly WorkloadReport[]): string {
     return `| ${report.name} | ${report.limit.rps.toFixed(0)}/s (${report.limit.what}) | ${cells.join(' | ')} |`;
   });
   return [head, ...rows].join('\n');
+}
+
+/**
+ * Where each miss workload's two cores went, per server: the server's cores, the bench origin's and
+ * wrk's (rate × CPU per request), and the `ceiling` any server fetching from this origin through this
+ * client could reach against raw sharp if its own work were exactly raw sharp's CPU per image: the
+ * cores left after origin and client, divided by raw sharp's CPU per image, over raw sharp's rate.
+ */
+export function budgets(reports: readonly WorkloadReport[]): string {
+  const lines = ['| workload | server | req/s | server cores (CPU/req) | origin cores | client cores | ceiling vs raw sharp |', '|---|---|---|---|---|---|---|'];
+  for (const report of reports) {
+    const rawCpu = report.limit.cpuMs;
+    if (rawCpu === undefined) continue;
+    for (const cell of report.cells) {
+      const cores = (ms: number): number => (cell.rps * ms) / 1000;
+      const left = workers - cores(cell.originCpuMs) - cores(cell.clientCpuMs);
+      const ceiling = left / (rawCpu / 1000) / report.limit.rps;
+      lines.push(
+        `| ${report.name} | ${cell.who} | ${cell.rps.toFixed(0)} | ${cores(cell.serverCpuMs).toFixed(2)} (${cell.serverCpuMs.toFixed(1)} ms; raw sharp ${rawCpu.toFixed(1)} ms) | ${cores(cell.originCpuMs).toFixed(2)} | ${cores(cell.clientCpuMs).toFixed(2)} | ${ceiling.toFixed(2)} |`,
+      );
+    }
+  }
+  return lines.length > 2 ? lines.join('\n') : '';
 }
 
 /** The README's Node-versus-Bun table: the same build on each runtime, same run. */
