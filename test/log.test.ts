@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLoggers, logAccess, logFileParts, removeExpiredLogs, rollOptions, type AccessEntry } from '../src/log.js';
+import { JsonAccessLog, createLoggers, logAccess, logFileParts, removeExpiredLogs, rollOptions, type AccessEntry } from '../src/log.js';
 
 let root = '';
 
@@ -143,19 +143,24 @@ describe('log file', () => {
     const file = join(dir, `pixproxy.${localDate(new Date())}.1.log`);
     const written = async (): Promise<number> => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
     // The first timer tick is 250 ms away: until then only full batches can have been written.
-    for (let i = 0; i < 40; i += 1) logAccess(loggers.access, entry);
+    // Enough lines for one and a half 64 KiB batches: the whole batch goes at once, the rest waits
+    // for the timer.
+    let line = '';
+    new JsonAccessLog({ append: (text) => (line = text) }, true).info(entry, 'request');
+    const perBatch = Math.ceil((64 * 1024) / line.length);
+    const lines = Math.floor(perBatch * 1.5);
+    for (let i = 0; i < lines; i += 1) logAccess(loggers.access, entry);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const first = await written();
-    // 40 lines are about 8 KiB: whole 4 KiB batches go at once, the rest waits for the timer.
-    assert.ok(first >= 15 && first < 40, `whole batches go at once (${first} of 40 lines written)`);
+    assert.ok(first >= perBatch - 1 && first < lines, `whole batches go at once (${first} of ${lines} lines written)`);
     logAccess(loggers.access, entry);
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(await written(), first, 'a partial batch is held back');
     await new Promise((resolve) => setTimeout(resolve, 400));
-    assert.equal(await written(), 41, 'the timer wrote it out without close()');
+    assert.equal(await written(), lines + 1, 'the timer wrote it out without close()');
     logAccess(loggers.access, entry);
     await loggers.close();
-    assert.equal(await written(), 42, 'close() writes what is buffered');
+    assert.equal(await written(), lines + 2, 'close() writes what is buffered');
   });
 
   test('files dated more than LOG_RETENTION_DAYS before today are deleted at start; others are left alone', async () => {
