@@ -120,6 +120,7 @@ describe('log file', () => {
       limit: { count: 7, removeOtherLogFiles: true },
       mkdir: true,
       minLength: 4096,
+      contentMode: 'buffer',
     });
     assert.equal(rollOptions('/srv/logs/pixproxy', 3).file, '/srv/logs/pixproxy.log');
   });
@@ -161,6 +162,18 @@ describe('log file', () => {
     logAccess(loggers.access, entry);
     await loggers.close();
     assert.equal(await written(), lines + 2, 'close() writes what is buffered');
+  });
+
+  test('lines are written as UTF-8 bytes, in order: non-ASCII text, and a line longer than a whole batch', async () => {
+    const dir = join(root, 'bytes');
+    const loggers = await createLoggers({ logLevel: 'info', logFile: join(dir, 'pixproxy.log'), logRetentionDays: 7 });
+    const urls = ['http://example.org/caf\u00e9.jpg', 'http://example.org/\u65e5\u672c/\ud83d\uddbc.png', `http://example.org/${'a'.repeat(200_000)}.jpg`, 'http://example.org/last.jpg'];
+    for (const url of urls) logAccess(loggers.access, { ...entry, url });
+    loggers.log.info({ note: 'na\u00efve' }, 'application line');
+    await loggers.close();
+    const text = await readFile(join(dir, `pixproxy.${localDate(new Date())}.1.log`), 'utf8');
+    const lines = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { url?: string; note?: string });
+    assert.deepEqual(lines.map((line) => line.url ?? line.note), [...urls, 'na\u00efve']);
   });
 
   test('files dated more than LOG_RETENTION_DAYS before today are deleted at start; others are left alone', async () => {
