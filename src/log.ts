@@ -79,8 +79,33 @@ function isoTimeCache(): (ms: number) => string {
   };
 }
 
-function jsonValue(value: unknown): string {
-  return typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'null') : JSON.stringify(value);
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/** Strings longer than this are quoted each time rather than kept. */
+const REMEMBERED_CHARS = 256;
+const REMEMBERED_STRINGS = 4096;
+
+/**
+ * The JSON text of strings that come back line after line (cache keys, URLs, client addresses,
+ * methods, route names), made once: JSON.stringify for each field of each line was a fifth of an
+ * access line's cost. Bounded: forgotten all at once when full.
+ */
+class JsonStrings {
+  private readonly made = new Map<string, string>();
+
+  of(value: string): string {
+    let text = this.made.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      if (value.length <= REMEMBERED_CHARS) {
+        if (this.made.size >= REMEMBERED_STRINGS) this.made.clear();
+        this.made.set(value, text);
+      }
+    }
+    return text;
+  }
 }
 
 /**
@@ -90,6 +115,7 @@ function jsonValue(value: unknown): string {
  */
 export class JsonAccessLog implements AccessLog {
   private readonly isoTime = isoTimeCache();
+  private readonly strings = new JsonStrings();
   private readonly prefix: string;
 
   constructor(
@@ -106,17 +132,18 @@ export class JsonAccessLog implements AccessLog {
    */
   info(entry: AccessEntry, msg: string): void {
     if (!this.enabled) return;
+    const json = this.strings;
     const optional =
-      (entry.key === undefined ? '' : `,"key":${jsonValue(entry.key)}`) +
-      (entry.url === undefined ? '' : `,"url":${jsonValue(entry.url)}`) +
+      (entry.key === undefined ? '' : `,"key":${json.of(entry.key)}`) +
+      (entry.url === undefined ? '' : `,"url":${json.of(entry.url)}`) +
       (entry.cache === undefined ? '' : `,"cache":"${entry.cache}"`) +
       (entry.tier === undefined ? '' : `,"tier":"${entry.tier}"`) +
-      (entry.fetchMs === undefined ? '' : `,"fetchMs":${jsonValue(entry.fetchMs)}`) +
-      (entry.processMs === undefined ? '' : `,"processMs":${jsonValue(entry.processMs)}`) +
-      (entry.error === undefined ? '' : `,"error":${jsonValue(entry.error)}`);
+      (entry.fetchMs === undefined ? '' : `,"fetchMs":${jsonNumber(entry.fetchMs)}`) +
+      (entry.processMs === undefined ? '' : `,"processMs":${jsonNumber(entry.processMs)}`) +
+      (entry.error === undefined ? '' : `,"error":${json.of(entry.error)}`);
     this.sink.append(
-      `{"level":30,"time":"${this.isoTime(Date.now())}"${this.prefix}${optional},"ip":${jsonValue(entry.ip)},"method":${jsonValue(entry.method)},` +
-        `"route":${jsonValue(entry.route)},"status":${jsonValue(entry.status)},"bytes":${jsonValue(entry.bytes)},"ms":${jsonValue(entry.ms)},"msg":${JSON.stringify(msg)}}\n`,
+      `{"level":30,"time":"${this.isoTime(Date.now())}"${this.prefix}${optional},"ip":${json.of(entry.ip)},"method":${json.of(entry.method)},` +
+        `"route":${json.of(entry.route)},"status":${jsonNumber(entry.status)},"bytes":${jsonNumber(entry.bytes)},"ms":${jsonNumber(entry.ms)},"msg":${json.of(msg)}}\n`,
     );
   }
 }
@@ -154,39 +181,66 @@ interface Sink extends DestinationStream {
 
 /**
  * An access line per request is a write call per request, and under load that was the biggest cost
- * of a hit (about half of its main-thread time). Lines are buffered up to BATCH_BYTES and written
+ * of a hit (about half of its main-thread time). Lines are gathered up to BATCH_BYTES and written
  * together; a timer writes out a partial batch, so a line waits at most FLUSH_MS.
+ *
+ * 64 KiB, not 4 KiB: an asynchronous write costs the main thread far more than its bytes (a
+ * thread-pool hand-off: 13 µs idle, up to 60 µs on two busy cores, where waking the pool's thread
+ * preempts the main one). With 4 KiB (13 lines) that was a tenth of the main thread's time under a
+ * hit load; at 64 KiB (~190 lines) it is a write every few milliseconds at 30 k req/s.
  */
-const BATCH_BYTES = 4096;
+const BATCH_BYTES = 64 * 1024;
+/** Room past BATCH_BYTES, so that the line that crosses it still fits the same batch. */
+const BATCH_SLACK = 16 * 1024;
 const FLUSH_MS = 250;
 
-/** What a batching sink needs of its SonicBoom (pino's destination or pino-roll's stream). */
+/** What a batching sink needs of its SonicBoom (pino's destination or pino-roll's stream), in buffer mode. */
 interface BatchedStream {
-  write(line: string): unknown;
+  write(bytes: Buffer): unknown;
   /** Writes out a partial batch (asynchronously). */
   flush(): void;
   end(): void;
   once(event: 'close', listener: () => void): unknown;
 }
 
+/** SonicBoom takes Buffers as they are in this mode; in its default mode it makes a string of them. */
+const BUFFER_MODE = 'buffer' as const;
+/** SonicBoom's own threshold: batches arrive whole, so it only has to stay below its maxWrite. */
+const STREAM_MIN_LENGTH = 4096;
+
 /**
- * A sink over a SonicBoom made with `minLength: BATCH_BYTES`: lines are joined here and handed over
- * a batch at a time, a timer hands over a partial batch every FLUSH_MS while lines came in, and
- * close() waits for every pending write. `beforeClose` runs once, when closing starts.
+ * A sink over a SonicBoom in buffer mode: lines are encoded here, each once, into a batch Buffer
+ * that is handed over whole; a timer hands over a partial batch every FLUSH_MS while lines came in,
+ * and close() waits for every pending write. `beforeClose` runs once, when closing starts.
  *
- * Joined here rather than in SonicBoom: its write() measures the byte length of everything it holds
- * on every call, which made each access line cost in proportion to the batch (3.4 µs a line, a
- * sixth of a memory hit's main-thread time).
+ * Bytes, not a string joined line by line: such a string is a rope of hundreds of pieces, and
+ * SonicBoom measured it (Buffer.byteLength: 0.8 ms for 330 lines, walking the rope), Node
+ * converted it again to write it (0.25 ms) and SonicBoom copied it into a Buffer once written: about
+ * 3 µs per line in all. Encoding each line into the batch as it comes costs ~0.2 µs.
  */
 function batchedSink(stream: BatchedStream, beforeClose: () => void = () => undefined): Sink {
   let closed = false;
   let pending = false;
-  let joined = '';
+  let batch = Buffer.allocUnsafe(BATCH_BYTES + BATCH_SLACK);
+  let used = 0;
   const handOver = (): void => {
-    if (joined === '') return;
-    const batch = joined;
-    joined = '';
-    stream.write(batch);
+    if (used === 0) return;
+    const bytes = batch.subarray(0, used);
+    // SonicBoom keeps the Buffer until it is written: the next batch gets its own.
+    batch = Buffer.allocUnsafe(BATCH_BYTES + BATCH_SLACK);
+    used = 0;
+    stream.write(bytes);
+  };
+  const add = (line: string): void => {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    if (line.length * 3 > batch.length - used) {
+      handOver();
+      if (line.length * 3 > batch.length) {
+        stream.write(Buffer.from(line));
+        return;
+      }
+    }
+    used += batch.write(line, used);
   };
   const timer = setInterval(() => {
     if (!pending) return;
@@ -199,7 +253,7 @@ function batchedSink(stream: BatchedStream, beforeClose: () => void = () => unde
     }
   }, FLUSH_MS);
   timer.unref();
-  // Lines still joined here when the process exits go to the stream before its own exit flush.
+  // Lines still gathered here when the process exits go to the stream before its own exit flush.
   const onExit = (): void => {
     try {
       handOver();
@@ -212,14 +266,14 @@ function batchedSink(stream: BatchedStream, beforeClose: () => void = () => unde
     // Application lines (pino): rare, and a roll to the next day's file must find them written.
     write(line) {
       if (closed) return;
-      joined += line;
+      add(line);
       handOver();
       pending = true;
     },
     append(line) {
       if (closed) return;
-      joined += line;
-      if (joined.length >= BATCH_BYTES) handOver();
+      add(line);
+      if (used >= BATCH_BYTES) handOver();
       pending = true;
     },
     close() {
@@ -240,7 +294,9 @@ function batchedSink(stream: BatchedStream, beforeClose: () => void = () => unde
 
 function stdoutSink(): Sink {
   // pino's own destination: asynchronous writes, flushed synchronously if the process exits.
-  return batchedSink(pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES }));
+  // SonicBoom's types know only its default mode: in buffer mode its write() takes a Buffer.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: STREAM_MIN_LENGTH, contentMode: BUFFER_MODE });
+  return batchedSink(destination as unknown as BatchedStream);
 }
 
 function streamSink(target: DestinationStream): Sink {
@@ -279,7 +335,8 @@ export function rollOptions(logFile: string, retentionDays: number): PinoRollOpt
     // removeOtherLogFiles: files left by earlier runs count too, not only this process's.
     limit: { count: retentionDays, removeOtherLogFiles: true },
     mkdir: true,
-    minLength: BATCH_BYTES,
+    minLength: STREAM_MIN_LENGTH,
+    contentMode: BUFFER_MODE,
   };
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLoggers, logAccess, logFileParts, removeExpiredLogs, rollOptions, type AccessEntry } from '../src/log.js';
+import { JsonAccessLog, createLoggers, logAccess, logFileParts, removeExpiredLogs, rollOptions, type AccessEntry } from '../src/log.js';
 
 let root = '';
 
@@ -120,6 +120,7 @@ describe('log file', () => {
       limit: { count: 7, removeOtherLogFiles: true },
       mkdir: true,
       minLength: 4096,
+      contentMode: 'buffer',
     });
     assert.equal(rollOptions('/srv/logs/pixproxy', 3).file, '/srv/logs/pixproxy.log');
   });
@@ -143,19 +144,36 @@ describe('log file', () => {
     const file = join(dir, `pixproxy.${localDate(new Date())}.1.log`);
     const written = async (): Promise<number> => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
     // The first timer tick is 250 ms away: until then only full batches can have been written.
-    for (let i = 0; i < 40; i += 1) logAccess(loggers.access, entry);
+    // Enough lines for one and a half 64 KiB batches: the whole batch goes at once, the rest waits
+    // for the timer.
+    let line = '';
+    new JsonAccessLog({ append: (text) => (line = text) }, true).info(entry, 'request');
+    const perBatch = Math.ceil((64 * 1024) / line.length);
+    const lines = Math.floor(perBatch * 1.5);
+    for (let i = 0; i < lines; i += 1) logAccess(loggers.access, entry);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const first = await written();
-    // 40 lines are about 8 KiB: whole 4 KiB batches go at once, the rest waits for the timer.
-    assert.ok(first >= 15 && first < 40, `whole batches go at once (${first} of 40 lines written)`);
+    assert.ok(first >= perBatch - 1 && first < lines, `whole batches go at once (${first} of ${lines} lines written)`);
     logAccess(loggers.access, entry);
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(await written(), first, 'a partial batch is held back');
     await new Promise((resolve) => setTimeout(resolve, 400));
-    assert.equal(await written(), 41, 'the timer wrote it out without close()');
+    assert.equal(await written(), lines + 1, 'the timer wrote it out without close()');
     logAccess(loggers.access, entry);
     await loggers.close();
-    assert.equal(await written(), 42, 'close() writes what is buffered');
+    assert.equal(await written(), lines + 2, 'close() writes what is buffered');
+  });
+
+  test('lines are written as UTF-8 bytes, in order: non-ASCII text, and a line longer than a whole batch', async () => {
+    const dir = join(root, 'bytes');
+    const loggers = await createLoggers({ logLevel: 'info', logFile: join(dir, 'pixproxy.log'), logRetentionDays: 7 });
+    const urls = ['http://example.org/caf\u00e9.jpg', 'http://example.org/\u65e5\u672c/\ud83d\uddbc.png', `http://example.org/${'a'.repeat(200_000)}.jpg`, 'http://example.org/last.jpg'];
+    for (const url of urls) logAccess(loggers.access, { ...entry, url });
+    loggers.log.info({ note: 'na\u00efve' }, 'application line');
+    await loggers.close();
+    const text = await readFile(join(dir, `pixproxy.${localDate(new Date())}.1.log`), 'utf8');
+    const lines = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { url?: string; note?: string });
+    assert.deepEqual(lines.map((line) => line.url ?? line.note), [...urls, 'na\u00efve']);
   });
 
   test('files dated more than LOG_RETENTION_DAYS before today are deleted at start; others are left alone', async () => {

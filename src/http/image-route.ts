@@ -147,16 +147,17 @@ export function handleImageRequest(res: FrontResponse, facts: RequestFacts, reco
   if (request.kind === 'request') {
     const hot = deps.images.peek(request.key);
     if (hot) {
-      const headers = hitHeaders.get(request, hot.meta, hot.data, deps.success);
+      const prepared = hitHeaders.get(request, hot.meta, hot.data, deps.success);
+      const verbatim = deps.http.kind === 'uws';
       deps.served?.(request, facts);
       if (clientHasIt(facts, hot, request)) {
-        sendNotModifiedNow(res, NOT_MODIFIED, notModifiedHeaders(headers));
+        sendNotModifiedNow(res, prepared.notModified, verbatim);
         deps.metrics.cacheResult('hit', 'memory');
         deps.observer.finish(record, 'image', 304, 0, { key: request.key, cache: 'HIT', tier: 'memory' });
         return;
       }
       const body = imageBody(hot, request);
-      sendNow(res, OK, headers, body, head);
+      sendNow(res, prepared.ok, body, head, verbatim);
       deps.metrics.cacheResult('hit', 'memory');
       deps.observer.finish(record, 'image', 200, head ? 0 : body.byteLength, { key: request.key, cache: 'HIT', tier: 'memory' });
       return;

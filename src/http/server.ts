@@ -16,6 +16,7 @@ import { rateLimitKey } from '../ratelimit/key.js';
 import { bearerMatches } from './bearer.js';
 import { clientIp } from './client-ip.js';
 import { inspectHead, type HeadProblem } from './request-guard.js';
+import { PeerAddressText } from './peer-address.js';
 import type { RequestRecord, Route } from './observe.js';
 import { commonHeaders } from './headers.js';
 import { ResponseWriter, markClosing, type HeaderList } from './respond.js';
@@ -109,20 +110,27 @@ function refuse(res: FrontResponse, record: RequestRecord, deps: ServerDeps, pro
   deps.observer.finish(record, 'other', problem.status, Buffer.byteLength(body));
 }
 
+/** The last client address seen, decoded once (the main thread serves every request). */
+const peerText = new PeerAddressText();
+
 function dispatch(res: FrontResponse, req: FrontRequest, deps: ServerDeps, role: ListenerRole, bridged: boolean): void {
+  const path = req.getUrl();
+  const query = req.getQuery() ?? '';
+  // One pass over the header lines: the guard's checks and the headers the routes read.
+  const inspected = inspectHead(req, path.length + (query === '' ? 0 : query.length + 1), deps.headLimits, deps.trustProxy);
+  const { headers } = inspected;
   const facts: RequestFacts = {
     method: req.getMethod().toLowerCase(),
-    path: req.getUrl(),
-    query: req.getQuery() ?? '',
-    accept: req.getHeader('accept'),
-    authorization: req.getHeader('authorization'),
-    via: req.getHeader('via'),
-    ifNoneMatch: req.getHeader('if-none-match'),
-    ifModifiedSince: req.getHeader('if-modified-since'),
+    path,
+    query,
+    accept: headers.accept,
+    authorization: headers.authorization,
+    via: headers.via,
+    ifNoneMatch: headers.ifNoneMatch,
+    ifModifiedSince: headers.ifModifiedSince,
   };
-  const inspected = inspectHead(req, facts.path.length + (facts.query === '' ? 0 : facts.query.length + 1), deps.headLimits, deps.trustProxy);
   // Behind the HTTP/1.0 bridge the socket is the bridge's: the client is in its PROXY header.
-  const socketIp = Buffer.from(bridged ? res.getProxiedRemoteAddressAsText() : res.getRemoteAddressAsText()).toString() || Buffer.from(res.getRemoteAddressAsText()).toString();
+  const socketIp = (bridged ? peerText.decode(res.getProxiedRemoteAddressAsText()) : '') || peerText.decode(res.getRemoteAddressAsText());
   const record: RequestRecord = {
     ip: clientIp(socketIp, deps.trustProxy, inspected.proxyLines),
     method: facts.method,

@@ -3,6 +3,7 @@ const reasons: Readonly<Record<number, string>> = {
   200: 'OK',
   301: 'Moved Permanently',
   302: 'Found',
+  304: 'Not Modified',
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -13,6 +14,7 @@ const reasons: Readonly<Record<number, string>> = {
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  508: 'Loop Detected',
 };
 
 export function statusLine(status: number): string {

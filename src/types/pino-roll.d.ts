@@ -19,13 +19,16 @@ declare module 'pino-roll' {
     readonly mkdir?: boolean;
     readonly minLength?: number;
     readonly sync?: boolean;
+    /** SonicBoom: `buffer` takes Buffers as written (write() then takes a Buffer, not a string). */
+    readonly contentMode?: 'buffer' | 'utf8';
   }
 
   /** The SonicBoom stream pino-roll returns. Emits 'ready', 'error', 'close' and, after pruning, 'cleanup-complete'. */
   export interface RollingFileStream extends EventEmitter {
     /** The file currently written. */
     readonly file: string;
-    write(data: string): boolean;
+    /** A string, or a Buffer in contentMode `buffer`. */
+    write(data: string | Buffer): boolean;
     end(): void;
     /** With minLength: writes out what is buffered (asynchronously). */
     flush(): void;

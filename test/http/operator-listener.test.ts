@@ -102,6 +102,7 @@ describe('graceful stop', () => {
     const service = await startService({ drainDelayS: 1 });
     try {
       assert.equal((await service.request('/health')).status, 200);
+      assert.equal((await service.request(`/?url=${src('320x240.jpg')}&w=34`)).status, 200);
       const stopped = service.app.shutdown(5000);
       const health = await service.request('/health');
       assert.equal(health.status, 503);
@@ -110,6 +111,10 @@ describe('graceful stop', () => {
       assert.equal(image.status, 200, 'still serving while draining');
       assert.equal(image.headers.get('connection'), 'close', 'and asking clients (nginx) not to reuse the connection');
       assert.equal(health.headers.get('connection'), 'close');
+      // A memory hit is answered by its own path (one prepared head): it asks the same.
+      const hit = await service.request(`/?url=${src('320x240.jpg')}&w=34`);
+      assert.equal(hit.headers.get('x-cache'), 'HIT');
+      assert.equal(hit.headers.get('connection'), 'close');
       assert.equal(await stopped, true);
     } finally {
       await service.close().catch(() => undefined);

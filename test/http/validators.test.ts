@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { startOrigin, type OriginServer } from '../helpers/origin-server.js';
+import { getRequest, rawExchange } from '../helpers/raw-http.js';
 import { startService, u, type TestService } from '../helpers/service.js';
 
 let origin: OriginServer;
@@ -97,6 +98,51 @@ describe('validators', () => {
       const etag = res.headers.get('etag') ?? '';
       assert.match(etag, /^".+"$/);
       assert.equal((await service.request(`/?url=${src('320x240.jpg')}&output=json`, { headers: { 'if-none-match': etag } })).status, 304);
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('request headers as the hit path reads them', () => {
+  // The front end reads the headers the routes need in the same single pass over the header lines
+  // as its guard (request-guard.ts): names in any case, among many other lines, every line counted.
+  test('conditional and Accept headers are found in any case among other lines; the 304 and 200 heads are exact', async () => {
+    const service = await startService();
+    try {
+      const path = `/?url=${src('320x240.jpg')}&w=57`;
+      const made = await service.request(path);
+      const etag = made.headers.get('etag') ?? '';
+      const noise: Array<[string, string]> = Array.from({ length: 20 }, (_, i) => [`X-Noise-${i}`, `value ${i}`]);
+      const exchange = async (headers: ReadonlyArray<readonly [string, string]>, target = path) =>
+        (await rawExchange(service.app.port, getRequest(target, headers), { expect: 1 })).responses[0];
+
+      const upper = await exchange([...noise, ['IF-NONE-MATCH', etag], ['User-Agent', 'test']]);
+      assert.equal(upper?.status, 304, 'If-None-Match in upper case, behind twenty other lines');
+      assert.equal(upper?.body.length, 0);
+      assert.equal(upper?.headers.get('etag'), etag);
+      assert.equal(upper?.headers.get('x-cache'), undefined, 'a 304 keeps only the validators and caching headers');
+      assert.equal(upper?.headers.get('content-length'), undefined);
+
+      const twice = await exchange([['If-None-Match', etag], ...noise, ['if-none-match', etag]]);
+      assert.equal(twice?.status, 304, 'a repeated line');
+
+      const sinceMixed = await exchange([['If-Modified-Since', made.headers.get('last-modified') ?? '']]);
+      assert.equal(sinceMixed?.status, 304);
+      const other = await exchange([['If-None-Match', '"other"'], ...noise]);
+      assert.equal(other?.status, 200);
+      assert.equal(other?.headers.get('x-cache'), 'HIT');
+      assert.equal(other?.headers.get('content-length'), String(made.body.length));
+      assert.deepEqual(other?.body, made.body);
+
+      // output=auto negotiates from Accept, whatever its case.
+      const auto = `/?url=${src('320x240.jpg')}&w=57&output=auto`;
+      await service.request(auto, { headers: { accept: 'image/webp' } });
+      const webp = await exchange([...noise, ['ACCEPT', 'image/webp,*/*']], auto);
+      assert.equal(webp?.headers.get('content-type'), 'image/webp');
+      assert.equal(webp?.headers.get('vary'), 'Accept');
+      const plain = await exchange(noise, auto);
+      assert.equal(plain?.headers.get('content-type'), 'image/jpeg', 'no Accept: the source format');
     } finally {
       await service.close();
     }
