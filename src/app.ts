@@ -3,6 +3,7 @@
  * main.ts uses it for the real process; tests use it to run the whole service in-process.
  */
 import type { Config } from './config.js';
+import { BodyMemory } from './buffers.js';
 import { ImageCache } from './cache/image-cache.js';
 import { InFlight, startServer, type Front, type RequestFacts, type RunningServer, type ServedRequest, type ServerDeps } from './http/server.js';
 import { CdnPurger } from './cdn/purger.js';
@@ -92,8 +93,12 @@ function chooseFront(config: Config, log: Logger): { front: Front; build: string
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}): Promise<App> {
   const loaded = chooseFront(config, log);
 
+  // Bodies' memory goes to a worker and comes back for the next download (see BodyMemory): a few
+  // buffers per worker's worth, never more than 32 MiB idle, none for bodies over 16 MiB.
+  const bodyMemory = new BodyMemory({ buffers: config.workers + 2, bytes: 32 * 1024 * 1024, largest: 16 * 1024 * 1024 });
   const pool = new ImageWorkerPool({
     workers: config.workers,
+    memory: bodyMemory,
     limits: pipelineLimits(config),
     maxQueue: config.maxQueue,
     settings: { nice: config.workerNice, ...(config.sharpConcurrency === undefined ? {} : { sharpConcurrency: config.sharpConcurrency }) },
@@ -109,7 +114,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
 
   // Filled in once the server listens: fetches to our own address are loops and are refused.
   const self = new OwnListeners();
-  const originOptions = originOptionsFrom(config, self);
+  const originOptions = originOptionsFrom(config, self, bodyMemory);
   const cache = config.cacheEnabled
     ? new ImageCache({
         dir: config.cacheDir,

@@ -12,7 +12,7 @@ test('defaults when the environment is empty', () => {
   assert.equal(config.host, '0.0.0.0');
   assert.ok(config.cacheDir.endsWith('/cache'));
   assert.equal(config.cacheEnabled, true);
-  assert.equal(config.workers, availableParallelism());
+  assert.equal(config.workers, availableParallelism() + 1);
   assert.deepEqual(config.allowPrivateOrigins, []);
   assert.equal(config.maxDownloadBytes, 104857600);
   assert.ok(Object.isFrozen(config));

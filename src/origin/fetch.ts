@@ -4,6 +4,7 @@
  * size capped while streaming, and every wait bounded (connect, headers, idle body, whole fetch).
  */
 import type { Agent, Dispatcher } from 'undici';
+import type { BodyMemory } from '../buffers.js';
 import type { Config } from '../config.js';
 import { ServiceError } from '../errors.js';
 import { formatAuthority } from '../url/host.js';
@@ -35,10 +36,15 @@ export interface OriginOptions {
   readonly self?: OwnListeners | undefined;
   /** Bytes of origin bodies held at once (DOWNLOAD_MEMORY_BYTES), shared by every fetch. */
   readonly budget: ByteBudget;
+  /** Reused memory for bodies (given back by the workers); without it each body gets its own. */
+  readonly memory?: BodyMemory | undefined;
 }
 
 export interface OriginResponse {
-  /** Owns its memory (offset 0, whole ArrayBuffer), so `body.buffer` can be transferred to a worker. */
+  /**
+   * Starts at offset 0 of memory nothing else uses, so that memory can be transferred to a worker:
+   * the body's own whole ArrayBuffer, or one from `OriginOptions.memory` (which `lend` recognises).
+   */
   readonly body: Buffer;
   /** The URL that answered 200. */
   readonly finalUrl: string;
@@ -52,7 +58,7 @@ export interface OriginResponse {
   readonly release: () => void;
 }
 
-export function originOptionsFrom(config: Config, self?: OwnListeners): OriginOptions {
+export function originOptionsFrom(config: Config, self?: OwnListeners, memory?: BodyMemory): OriginOptions {
   return Object.freeze({
     allowPrivateOrigins: config.allowPrivateOrigins,
     maxDownloadBytes: config.maxDownloadBytes,
@@ -66,6 +72,7 @@ export function originOptionsFrom(config: Config, self?: OwnListeners): OriginOp
     via: viaValue(config.viaPseudonym),
     self,
     budget: new ByteBudget(config.downloadMemoryBytes),
+    ...(memory ? { memory } : {}),
   });
 }
 
@@ -131,10 +138,17 @@ async function hold(reservation: Reservation, bytes: number, signal: AbortSignal
  * reserved as bytes arrive, not by the declared length: an origin declaring 100 MB and sending
  * nothing must not pin the budget for everyone.
  */
-async function readDeclared(body: Body, length: number, reservation: Reservation, signal: AbortSignal, memory: MemoryWait): Promise<Buffer> {
+async function readDeclared(
+  body: Body,
+  length: number,
+  reservation: Reservation,
+  signal: AbortSignal,
+  memory: MemoryWait,
+  reuse: BodyMemory | undefined,
+): Promise<Buffer> {
   // Not Buffer.concat or a pooled buffer: transferring the ArrayBuffer of a slice of Node's shared
   // pool to a worker would detach the pool for everyone.
-  const owned = Buffer.allocUnsafeSlow(length);
+  const owned = reuse ? reuse.take(length) : Buffer.allocUnsafeSlow(length);
   let offset = 0;
   // undici yields Buffers; its stream type does not say so.
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -147,6 +161,8 @@ async function readDeclared(body: Body, length: number, reservation: Reservation
     offset += chunk.copy(owned, offset);
   }
   if (offset === length) return owned;
+  // Reused memory stays the body's from offset 0: a shorter view needs no copy.
+  if (reuse) return owned.subarray(0, offset);
   const exact = Buffer.allocUnsafeSlow(offset);
   owned.copy(exact, 0, 0, offset);
   return exact;
@@ -160,8 +176,8 @@ const JOIN_SLICE = 4 * 1024 * 1024;
  * of the event loop: touching 100 MB of fresh memory in one go (page faults included) held the loop
  * for about half a second on a busy machine, and `/health` with it.
  */
-async function joinChunks(chunks: readonly Buffer[], length: number): Promise<Buffer> {
-  const owned = Buffer.allocUnsafeSlow(length);
+async function joinChunks(chunks: readonly Buffer[], length: number, reuse: BodyMemory | undefined): Promise<Buffer> {
+  const owned = reuse ? reuse.take(length) : Buffer.allocUnsafeSlow(length);
   let offset = 0;
   let sinceYield = 0;
   for (const chunk of chunks) {
@@ -193,7 +209,7 @@ async function readGrowing(body: Body, reservation: Reservation, options: Origin
     await hold(reservation, 2 * chunk.length, signal, memory);
     chunks.push(chunk);
   }
-  const owned = await joinChunks(chunks, received);
+  const owned = await joinChunks(chunks, received, options.memory);
   chunks.length = 0;
   reservation.shrinkTo(received);
   return owned;
@@ -217,7 +233,7 @@ async function readBody(
   }
   try {
     const data =
-      length === undefined ? await readGrowing(body, reservation, options, signal, memory) : await readDeclared(body, length, reservation, signal, memory);
+      length === undefined ? await readGrowing(body, reservation, options, signal, memory) : await readDeclared(body, length, reservation, signal, memory, options.memory);
     reservation.doneGrowing();
     return { data, reservation };
   } catch (error) {

@@ -30,15 +30,21 @@ restrictLoaders(sharp);
 sharp.concurrency(settings.sharpConcurrency);
 // Every request is a different image, so libvips' operation cache only holds memory; off by default.
 sharp.cache(settings.sharpCacheMb > 0 ? { memory: settings.sharpCacheMb, files: 0, items: 100 } : false);
+/**
+ * The input's memory goes back to the main thread for the next body only without libvips' operation
+ * cache: a cached load operation names its input by address and length, and the next body in the
+ * same memory would be answered with the previous image's pixels.
+ */
+const returnsInput = settings.sharpCacheMb <= 0;
 
 /**
  * Piscina transfers a returned value only through its Transferable protocol: the reply object is the
  * value and its output buffer the transfer list, so the encoded image moves instead of being copied.
  */
 class TransferredReply {
-  constructor(private readonly reply: WorkerReply & { data: ArrayBuffer }) {}
+  constructor(private readonly reply: WorkerReply & { data: ArrayBuffer; input?: ArrayBuffer }) {}
   get [transferableSymbol](): ArrayBuffer[] {
-    return [this.reply.data];
+    return this.reply.input === undefined ? [this.reply.data] : [this.reply.data, this.reply.input];
   }
   get [valueSymbol](): WorkerReply {
     return this.reply;
@@ -47,7 +53,7 @@ class TransferredReply {
 
 async function processImage(job: ProcessJob): Promise<WorkerReply> {
   try {
-    const output = await runPipeline(Buffer.from(job.input), job.plan, job.limits);
+    const output = await runPipeline(Buffer.from(job.input, 0, job.inputLength), job.plan, job.limits);
     // On Bun, sharp's output is an external buffer (memory libvips allocated), which Bun refuses to
     // transfer ("Cannot transfer object marked as untransferable"): copied once, it then moves.
     const data = onBun ? new Uint8Array(output.data).buffer : transferableMemory(output.data);
@@ -59,6 +65,8 @@ async function processImage(job: ProcessJob): Promise<WorkerReply> {
       width: output.width,
       height: output.height,
       inputType: output.inputType,
+      // The pipeline has settled: neither libvips nor a decoder reads the input any more.
+      ...(returnsInput ? { input: job.input } : {}),
     };
     return move(new TransferredReply(reply)) as unknown as WorkerReply;
   } catch (error) {

@@ -13,7 +13,7 @@ import type { PipelineLimits } from '../pipeline/types.js';
 import type { ProcessedImage, WorkerJob, WorkerReply, WorkerSettings } from './protocol.js';
 import { LibvipsThreadNicer } from './thread-priority.js';
 import { Gate } from '../concurrency/gate.js';
-import { transferableMemory } from '../buffers.js';
+import { BodyMemory, transferableMemory } from '../buffers.js';
 
 export interface PoolOptions {
   readonly workers: number;
@@ -23,6 +23,11 @@ export interface PoolOptions {
   readonly settings?: Partial<WorkerSettings>;
   /** The worker script (tests substitute one); the image worker by default. */
   readonly filename?: string;
+  /**
+   * Where origin bodies come from (origin/fetch): their memory is lent to the worker whole and
+   * given back when the worker returns it. Without it, inputs are transferred and not reused.
+   */
+  readonly memory?: BodyMemory;
 }
 
 /**
@@ -46,9 +51,11 @@ export class ImageWorkerPool {
   private readonly line: Gate;
   readonly ready: Promise<void>;
   private readonly nicer: LibvipsThreadNicer;
+  private readonly memory: BodyMemory | undefined;
 
   constructor(options: PoolOptions) {
     this.limits = options.limits;
+    this.memory = options.memory;
     const settings: WorkerSettings = {
       sharpConcurrency: options.settings?.sharpConcurrency ?? Math.max(1, Math.floor(availableParallelism() / options.workers)),
       sharpCacheMb: options.settings?.sharpCacheMb ?? 0,
@@ -73,7 +80,8 @@ export class ImageWorkerPool {
   }
 
   /**
-   * Runs the pipeline in a worker. `input` is transferred (copied first only if it shares memory).
+   * Runs the pipeline in a worker. `input` is transferred (copied first only if it shares memory
+   * with something else than the body).
    * OVERLOADED when the line is full; rejects with `signal`'s reason if it aborts while the job
    * still waits (a running job finishes).
    */
@@ -82,13 +90,13 @@ export class ImageWorkerPool {
   }
 
   private async runJob(input: Buffer, plan: Plan): Promise<PoolOutput> {
-    const body = transferableMemory(input);
+    const { memory: body, length } = this.memory ? this.memory.lend(input) : { memory: transferableMemory(input), length: input.length };
     const startedAt = performance.now();
     const running = [...this.piscina.threads];
     let reply: WorkerReply;
     try {
       reply = await this.piscina.run(
-        { kind: 'process', input: body, plan, limits: this.limits },
+        { kind: 'process', input: body, inputLength: length, plan, limits: this.limits },
         { transferList: [body], signal: AbortSignal.timeout(this.limits.timeoutSeconds * 1000 + HARD_LIMIT_GRACE_MS) },
       );
     } catch (error) {
@@ -97,7 +105,8 @@ export class ImageWorkerPool {
     }
     if (!reply.ok) throw ServiceError.fromShape(reply.error);
     if (!('data' in reply)) throw new ServiceError('INTERNAL', 'worker answered a process job with a pong');
-    const { ok: _ok, data, ...facts } = reply;
+    const { ok: _ok, data, input: returned, ...facts } = reply;
+    if (returned !== undefined) this.memory?.give(returned);
     return { ...facts, data: Buffer.from(data) };
   }
 

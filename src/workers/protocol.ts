@@ -9,8 +9,10 @@ import type { InputType, PipelineLimits } from '../pipeline/types.js';
 
 export interface ProcessJob {
   readonly kind: 'process';
-  /** The origin body; transferred. */
+  /** Memory holding the origin body at its start; transferred. */
   readonly input: ArrayBuffer;
+  /** Bytes of `input` that are the body (the memory may be larger: it is reused, see BodyMemory). */
+  readonly inputLength: number;
   readonly plan: Plan;
   readonly limits: PipelineLimits;
 }
@@ -31,6 +33,8 @@ export interface ProcessedImage {
   readonly width: number;
   readonly height: number;
   readonly inputType: InputType;
+  /** The job's input memory, transferred back for the next body when nothing can still read it. */
+  readonly input?: ArrayBuffer;
 }
 
 export interface FailedImage {

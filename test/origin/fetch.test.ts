@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { BodyMemory } from '../../src/buffers.js';
 import { configWith, type Cidr } from '../../src/config.js';
 import { ServiceError, type ErrorCode } from '../../src/errors.js';
 import { ByteBudget } from '../../src/origin/byte-budget.js';
@@ -131,6 +132,41 @@ describe('fetchOrigin: success', () => {
       const empty = await fetchOrigin(`${origin.base}/empty`, options());
       assert.equal(empty.body.length, 0);
       assert.equal(empty.bytesReceived, 0);
+    });
+  });
+
+  test('with reusable memory, sized and chunked bodies land in it, and the next body reuses it', async () => {
+    // Both in the 112 KiB capacity class; the second is shorter, so stale bytes of the first follow it.
+    const first = randomBytes(112_000);
+    const second = randomBytes(100_000);
+    const memory = new BodyMemory({ buffers: 4, bytes: 1 << 24, largest: 1 << 24 });
+    await withOrigin((req, res) => {
+      const body = req.url?.startsWith('/first') ? first : second;
+      if (req.url?.endsWith('/chunked')) {
+        res.writeHead(200);
+        res.write(body.subarray(0, 1000));
+        res.end(body.subarray(1000));
+      } else {
+        res.writeHead(200, { 'Content-Length': body.length }).end(body);
+      }
+    }, async (origin) => {
+      for (const mode of ['sized', 'chunked']) {
+        const a = await fetchOrigin(`${origin.base}/first/${mode}`, options({ memory }));
+        assert.deepEqual(a.body, first, mode);
+        assert.equal(a.body.byteOffset, 0);
+        const lent = memory.lend(a.body);
+        assert.equal(lent.memory, a.body.buffer, `${mode}: lent as it is, not copied`);
+        assert.equal(lent.length, first.length);
+        assert.ok(lent.memory.byteLength >= first.length);
+        // As a worker would: the memory comes back (a new ArrayBuffer object after a transfer).
+        const back = structuredClone(lent.memory, { transfer: [lent.memory] });
+        memory.give(back);
+        const b = await fetchOrigin(`${origin.base}/second/${mode}`, options({ memory }));
+        assert.equal(b.body.buffer, back, `${mode}: the second body reuses the first one's memory`);
+        assert.equal(b.body.length, second.length);
+        assert.deepEqual(b.body, second, `${mode}: exactly the second body, nothing of the first`);
+        assert.equal(memory.idle.buffers, 0);
+      }
     });
   });
 
