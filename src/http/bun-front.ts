@@ -13,6 +13,7 @@
  * Bun has no types here (no bun-types dependency): the few calls used are declared below.
  */
 import type { FrontRequest, FrontResponse } from './front.js';
+import { BunResponses } from './bun-responses.js';
 
 interface BunServer {
   readonly port: number;
@@ -86,11 +87,27 @@ class BunRequest implements FrontRequest {
   }
 }
 
+const responses = new BunResponses();
+
+/**
+ * The client address as uWS gives it (text in an ArrayBuffer), encoded once per address rather
+ * than per request: behind a proxy or CDN the same few addresses come back all the time.
+ */
+let lastAddress = '';
+let lastAddressText: ArrayBuffer = noAddress;
+
+function addressText(address: string): ArrayBuffer {
+  if (address !== lastAddress) {
+    lastAddressText = encoder.encode(address).buffer as ArrayBuffer;
+    lastAddress = address;
+  }
+  return lastAddressText;
+}
+
 /** A response collected from uWS-style writes, handed to Bun as one Response. */
 class BunResponse implements FrontResponse {
-  private status = 200;
-  private statusText = 'OK';
-  private readonly headers: Array<[string, string]> = [];
+  private statusLine = '200 OK';
+  private readonly lines: string[] = [];
   /** The answer, once the route has written it. */
   response: Response | undefined;
   private abortHandler: (() => void) | undefined;
@@ -102,13 +119,12 @@ class BunResponse implements FrontResponse {
   ) {}
 
   writeStatus(status: string): this {
-    this.status = Number(status.slice(0, 3));
-    this.statusText = status.slice(4);
+    this.statusLine = status;
     return this;
   }
 
   writeHeader(name: string, value: string): this {
-    this.headers.push([name, value]);
+    this.lines.push(name, value);
     return this;
   }
 
@@ -132,13 +148,13 @@ class BunResponse implements FrontResponse {
 
   endWithoutBody(reportedContentLength?: number): this {
     // HEAD: Bun sends the Content-Length given and no body; a 304 gets none.
-    if (reportedContentLength !== undefined) this.headers.push(['Content-Length', String(reportedContentLength)]);
+    if (reportedContentLength !== undefined) this.lines.push('Content-Length', String(reportedContentLength));
     this.finish(null);
     return this;
   }
 
   end(body: string, closeConnection = false): this {
-    if (closeConnection) this.headers.push(['Connection', 'close']);
+    if (closeConnection) this.lines.push('Connection', 'close');
     this.finish(encoder.encode(body));
     return this;
   }
@@ -150,7 +166,7 @@ class BunResponse implements FrontResponse {
 
   getRemoteAddressAsText(): ArrayBuffer {
     const address = this.server.requestIP(this.request)?.address;
-    return address === undefined ? noAddress : (encoder.encode(address).buffer as ArrayBuffer);
+    return address === undefined ? noAddress : addressText(address);
   }
 
   getProxiedRemoteAddressAsText(): ArrayBuffer {
@@ -159,7 +175,7 @@ class BunResponse implements FrontResponse {
 
   private finish(body: Uint8Array | null): void {
     if (this.response) return;
-    this.response = new Response(body, { status: this.status, statusText: this.statusText, headers: this.headers });
+    this.response = responses.build(this.statusLine, this.lines, body);
     this.settle?.(this.response);
   }
 
