@@ -115,8 +115,16 @@ export class ImageService {
       this.counts.hits += 1;
       return { data: hit.entry.data, meta: hit.entry.meta, cache: 'HIT', tier: hit.tier, key };
     }
+    // The disk lookup took a while: a production of this key may have finished meanwhile, its result
+    // in memory and no longer in flight. Producing again would fetch twice.
+    const finishedMeanwhile = this.peek(key);
+    if (finishedMeanwhile) return finishedMeanwhile;
     this.counts.misses += 1;
     await admit?.();
+    // So may admission (a shared limiter answers over the network); from here to joining or starting
+    // the production nothing waits.
+    const admittedLate = this.peek(key);
+    if (admittedLate) return admittedLate;
     const produced = await this.variants.run(key, signal, async (shared) => {
       const result = await this.produce(url, plan, shared);
       cache.put(key, result);

@@ -140,6 +140,37 @@ describe('ImageService', () => {
     await cache.close();
   });
 
+  test('a request whose disk lookup outlasts the production it missed is served that result, not a second fetch', async () => {
+    const cache = await realCache();
+    const f = fakes({ cache });
+    const service = new ImageService(f.deps);
+    const request = { url: URL_A, plan: {}, key: key('late') };
+    // The second lookup answers "not on disk" only after the first request's production is done
+    // (its result in memory, nothing in flight): a slow disk under load.
+    const lookup = cache.get.bind(cache);
+    let release: () => void = () => undefined;
+    const firstDone = new Promise<void>((resolve) => (release = resolve));
+    let lookups = 0;
+    cache.get = async (k) => {
+      lookups += 1;
+      if (lookups === 1) return lookup(k);
+      const missed = await lookup(k);
+      await firstDone;
+      return missed;
+    };
+    const pending = service.serve(request, live());
+    const second = service.serve(request, live());
+    const first = await pending;
+    release();
+    const late = await second;
+    assert.equal(first.cache, 'MISS');
+    assert.equal(f.fetched.length, 1, 'fetched once');
+    assert.equal(f.processed.length, 1, 'processed once');
+    assert.deepEqual(late.data, first.data);
+    assert.equal(late.cache, 'HIT');
+    await cache.close();
+  });
+
   test('variants of one source share its download; each job gets a body of its own', async () => {
     const f = fakes({}, true);
     const service = new ImageService(f.deps);
